@@ -1,0 +1,136 @@
+package vendorhttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// DefaultTimeout bounds one vendor call when the caller's Client sets none.
+// Activities set their own StartToCloseTimeout above it.
+const DefaultTimeout = 30 * time.Second
+
+// maxBody caps what is read from a vendor, so a misbehaving endpoint cannot
+// exhaust a worker's memory.
+const maxBody = 16 << 20
+
+// ErrorDecoder extracts the vendor's own message and request id from an
+// error response body. It must not fail: unknown shapes give empty strings.
+type ErrorDecoder func(body []byte, h http.Header) (message, requestID string)
+
+// Client performs JSON calls to one vendor. The zero value is not usable:
+// set Vendor and BaseURL.
+type Client struct {
+	Vendor      string
+	BaseURL     string        // no trailing slash; joined with each call's path
+	HTTP        *http.Client  // nil means http.DefaultClient
+	Timeout     time.Duration // per call; 0 means DefaultTimeout
+	Metrics     *Metrics      // nil records nothing
+	Logger      *slog.Logger  // nil means slog.Default()
+	DecodeError ErrorDecoder  // nil keeps only status and headers
+}
+
+// Call is one request. Endpoint names the route for metrics, logs and
+// errors ("GET /api/appscan/list/{id}"); Path is what is actually sent.
+type Call struct {
+	Method   string
+	Endpoint string
+	Path     string // including the query string
+	Header   http.Header
+	Body     any // marshalled as JSON when not nil
+	Out      any // decoded from JSON on 2xx when not nil
+}
+
+// Do sends the call and decodes a 2xx answer into c.Out. Every other outcome
+// is an *Error.
+func (cl *Client) Do(ctx context.Context, c Call) error {
+	timeout := cl.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var body io.Reader
+	if c.Body != nil {
+		buf, err := json.Marshal(c.Body)
+		if err != nil {
+			return fmt.Errorf("%s %s: encode request: %w", cl.Vendor, c.Endpoint, err)
+		}
+		body = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.Method, cl.BaseURL+c.Path, body)
+	if err != nil {
+		return fmt.Errorf("%s %s: build request: %w", cl.Vendor, c.Endpoint, err)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.Body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	httpClient := cl.HTTP
+	if httpClient == nil {
+		httpClient = http.DefaultClient
+	}
+	start := time.Now()
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		cl.Metrics.observe(cl.Vendor, c.Endpoint, "error", time.Since(start))
+		cl.logger().WarnContext(ctx, "vendor call failed", "vendor", cl.Vendor, "endpoint", c.Endpoint, "reason", transportReason(err))
+		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	cl.Metrics.observe(cl.Vendor, c.Endpoint, strconv.Itoa(resp.StatusCode), time.Since(start))
+	if err != nil {
+		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err}
+	}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		ve := &Error{
+			Vendor:     cl.Vendor,
+			Endpoint:   c.Endpoint,
+			Status:     resp.StatusCode,
+			RetryAfter: ParseRetryAfter(resp.Header, time.Now()),
+		}
+		if cl.DecodeError != nil {
+			ve.Message, ve.RequestID = cl.DecodeError(raw, resp.Header)
+		}
+		cl.logger().WarnContext(ctx, "vendor refused call", "vendor", cl.Vendor, "endpoint", c.Endpoint,
+			"status", resp.StatusCode, "request_id", ve.RequestID)
+		return ve
+	}
+	if c.Out == nil || len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(raw, c.Out); err != nil {
+		// The body may hold personal data, so only its size is reported.
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return fmt.Errorf("%s %s: answer is not JSON (%d bytes, offset %d)", cl.Vendor, c.Endpoint, len(raw), syn.Offset)
+		case errors.As(err, &typ):
+			return fmt.Errorf("%s %s: answer field %q has type %s, want %s", cl.Vendor, c.Endpoint, typ.Field, typ.Value, typ.Type)
+		}
+		return fmt.Errorf("%s %s: decode answer (%d bytes)", cl.Vendor, c.Endpoint, len(raw))
+	}
+	return nil
+}
+
+func (cl *Client) logger() *slog.Logger {
+	if cl.Logger != nil {
+		return cl.Logger
+	}
+	return slog.Default()
+}

@@ -1,0 +1,105 @@
+// Package vendorhttp is the HTTP plumbing the four vendor clients share: one
+// typed error that tells activities whether a failure is worth retrying, one
+// JSON round trip with a timeout, and the per-call Prometheus metrics.
+//
+// It retries nothing itself: Temporal retries activities, and a client that
+// retried inside would multiply the vendor's load behind Temporal's back.
+package vendorhttp
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Error is a failed vendor call: either the vendor answered with a non-2xx
+// status, or the request never got an answer (Status 0).
+//
+// Message is the vendor's own text, kept for staff (a Mews 403 explains which
+// business rule failed). It is deliberately left out of Error(), because a
+// vendor may echo back the personal data it was sent.
+type Error struct {
+	Vendor     string        // "mews", "passquare", ...
+	Endpoint   string        // the route template, "POST customers/add"; never a URL with ids
+	Status     int           // HTTP status; 0 when the transport failed
+	Message    string        // vendor's message, for staff; not part of Error()
+	RequestID  string        // vendor's request id, for support tickets
+	RetryAfter time.Duration // from a Retry-After header, 0 when absent
+	Err        error         // transport error when Status is 0
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s %s: ", e.Vendor, e.Endpoint)
+	if e.Status == 0 {
+		s += "no response"
+		if e.Err != nil {
+			s += ": " + transportReason(e.Err)
+		}
+	} else {
+		s += fmt.Sprintf("HTTP %d", e.Status)
+	}
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Retryable reports whether the same call may succeed later: the network
+// failed, the request timed out, the vendor is rate limiting, the data moved
+// under us (409), or the vendor is down. 400, 401, 403 and 404 are permanent
+// and must reach a human instead of being retried.
+func (e *Error) Retryable() bool {
+	switch {
+	case e.Status == 0:
+		return true
+	case e.Status == http.StatusRequestTimeout, e.Status == http.StatusConflict,
+		e.Status == http.StatusTooManyRequests, e.Status >= 500:
+		return true
+	}
+	return false
+}
+
+// IsStatus reports whether err is a vendor Error with the given HTTP status.
+func IsStatus(err error, status int) bool {
+	var ve *Error
+	return errors.As(err, &ve) && ve.Status == status
+}
+
+// ParseRetryAfter reads a Retry-After header in either of its forms
+// (delay-seconds or an HTTP date). Unparseable or past values give 0.
+func ParseRetryAfter(h http.Header, now time.Time) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// transportReason keeps the kind of transport failure without the URL, which
+// may carry query parameters such as dates or ids.
+func transportReason(err error) string {
+	var te interface{ Timeout() bool }
+	if errors.As(err, &te) && te.Timeout() {
+		return "timeout"
+	}
+	var ue interface{ Unwrap() error }
+	if errors.As(err, &ue) {
+		if inner := ue.Unwrap(); inner != nil {
+			return inner.Error()
+		}
+	}
+	return err.Error()
+}
