@@ -46,6 +46,11 @@ type Call struct {
 	Header   http.Header
 	Body     any // marshalled as JSON when not nil
 	Out      any // decoded from JSON on 2xx when not nil
+
+	// Inspect, when set, sees a 2xx answer's headers and raw body before Out
+	// is decoded, for vendors that answer in headers or in plain text. An
+	// error it returns fails the call; it must not carry personal data.
+	Inspect func(h http.Header, body []byte) error
 }
 
 // Do sends the call and decodes a 2xx answer into c.Out. Every other outcome
@@ -109,6 +114,11 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 		cl.logger().WarnContext(ctx, "vendor refused call", "vendor", cl.Vendor, "endpoint", c.Endpoint,
 			"status", resp.StatusCode, "request_id", ve.RequestID)
 		return ve
+	}
+	if c.Inspect != nil {
+		if err := c.Inspect(resp.Header, raw); err != nil {
+			return fmt.Errorf("%s %s: %w", cl.Vendor, c.Endpoint, err)
+		}
 	}
 	if c.Out == nil || len(bytes.TrimSpace(raw)) == 0 {
 		return nil
