@@ -1,0 +1,145 @@
+// Package config reads the hotel group's configuration file: the vendor
+// endpoints and accounts the group shares, and each branch's own credentials,
+// time zone, country and loyalty rules.
+//
+// Secrets may be written in the file or, better, referenced from the
+// environment as "${VARIABLE}". Every problem is reported with the file, the
+// branch and the field it concerns, and never with a secret's value.
+package config
+
+import (
+	"time"
+	// Branch time zones must resolve in minimal containers without zoneinfo.
+	_ "time/tzdata"
+
+	"github.com/shopspring/decimal"
+)
+
+// Group is the whole configuration of one hotel group.
+type Group struct {
+	PassportScan PassportScan       `toml:"passportscan"`
+	Mews         Mews               `toml:"mews"`
+	Passquare    Passquare          `toml:"passquare"`
+	Passcreator  Passcreator        `toml:"passcreator"`
+	Loyalty      Loyalty            `toml:"loyalty"`
+	Branches     map[string]*Branch `toml:"branches"`
+
+	// BranchIDs lists the branches in sorted order, for deterministic loops.
+	BranchIDs []string `toml:"-"`
+	// File is where the configuration was read from.
+	File string `toml:"-"`
+}
+
+// PassportScan is the group-wide part of PassportScan: its address. The keys
+// are per branch.
+type PassportScan struct {
+	BaseURL string `toml:"base_url"`
+}
+
+// Mews holds the integration's ClientToken, which is per integration, and
+// the platform address (demo: https://api.mews-demo.com).
+type Mews struct {
+	BaseURL     string `toml:"base_url"`
+	ClientToken Secret `toml:"client_token"`
+}
+
+// Passquare is the group's one loyalty programme account.
+type Passquare struct {
+	BaseURL string `toml:"base_url"`
+	AppKey  Secret `toml:"app_key"`
+	// Plan sets the hourly request quota: base, advanced, expert or exclusive.
+	Plan         string `toml:"plan"`
+	TemplateUUID string `toml:"template_uuid"`
+	// FormLink and SMSText make Passquare text the guest a personal card link.
+	FormLink string `toml:"form_link"`
+	SMSText  string `toml:"sms_text"`
+}
+
+// Passcreator is the group's account for scanning cards at outlets.
+type Passcreator struct {
+	BaseURL string `toml:"base_url"`
+	APIKey  Secret `toml:"api_key"`
+	// TimeZone is the Passcreator account's time zone, in which createdSince
+	// is read.
+	TimeZone string         `toml:"time_zone"`
+	Location *time.Location `toml:"-"`
+}
+
+// Loyalty holds the group-wide loyalty settings.
+type Loyalty struct {
+	// AccountKeySecret keys the hash that turns a phone number into the
+	// loyalty account's workflow id, so the phone is never visible.
+	AccountKeySecret Secret `toml:"account_key_secret"`
+}
+
+// Branch is one hotel of the group.
+type Branch struct {
+	ID       string         `toml:"-"`
+	Name     string         `toml:"name"`
+	TimeZone string         `toml:"time_zone"`
+	Location *time.Location `toml:"-"`
+	// Country is the ISO 3166 alpha-2 code used as the default region for
+	// phone numbers written without a country code.
+	Country string `toml:"country"`
+
+	PassportScanAPIKey    Secret `toml:"passportscan_api_key"`
+	PassportScanAccountID string `toml:"passportscan_account_id"`
+	MewsAccessToken       Secret `toml:"mews_access_token"`
+
+	// PasscreatorAppConfigurationID is the app configuration the branch's
+	// outlets scan with; TransactionValueProperty names its additional
+	// property holding the amount spent.
+	PasscreatorAppConfigurationID string `toml:"passcreator_app_configuration_id"`
+	TransactionValueProperty      string `toml:"transaction_value_property"`
+
+	Rules Rules `toml:"rules"`
+}
+
+// Rules are the branch's loyalty and document rules, with defaults filled in.
+type Rules struct {
+	AcceptedDocuments     []string        `toml:"accepted_documents"`
+	AdultAge              int             `toml:"adult_age"`
+	ConsentWhenUnanswered bool            `toml:"consent_when_unanswered"`
+	BonusPercent          decimal.Decimal `toml:"bonus_percent"`
+	WelcomeBonus          decimal.Decimal `toml:"welcome_bonus"`
+	RealUseStatuses       []int           `toml:"real_use_statuses"`
+	CheckoutTime          string          `toml:"checkout_time"`
+	DepartureGrace        Duration        `toml:"departure_grace"`
+	PushMessage           string          `toml:"push_message"`
+}
+
+// Secret is a credential. It prints as a placeholder, so a Group can be
+// logged or wrapped into an error without leaking it.
+type Secret string
+
+// Value returns the credential itself, for the one place that sends it.
+func (s Secret) Value() string { return string(s) }
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[secret]"
+}
+
+// GoString keeps %#v from printing the value either.
+func (s Secret) GoString() string { return s.String() }
+
+// Duration is a time.Duration written as "36h" or "90m" in the file.
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses Go duration syntax.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// Branch returns the branch with that id.
+func (g *Group) Branch(id string) (*Branch, bool) {
+	b, ok := g.Branches[id]
+	return b, ok
+}

@@ -1,0 +1,208 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/guestflow/guestflow/config"
+)
+
+var env = map[string]string{
+	"MEWS_CLIENT_TOKEN":            "mews-client-token-value",
+	"PASSQUARE_APP_KEY":            "passquare-app-key-value",
+	"GUESTFLOW_ACCOUNT_KEY_SECRET": "0123456789abcdef0123",
+	"ROME_PASSPORTSCAN_API_KEY":    "rome-passportscan-key-value",
+	"ROME_MEWS_ACCESS_TOKEN":       "rome-mews-token-value",
+}
+
+func lookup(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func validText(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/valid.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseValid(t *testing.T) {
+	g, err := config.Parse("valid.toml", validText(t), lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(g.BranchIDs, ","); got != "lisbon,rome" {
+		t.Errorf("BranchIDs = %s", got)
+	}
+	rome, _ := g.Branch("rome")
+	if rome.MewsAccessToken.Value() != "rome-mews-token-value" || g.Mews.ClientToken.Value() != "mews-client-token-value" {
+		t.Error("secrets not resolved from the environment")
+	}
+	if g.Mews.BaseURL != "http://127.0.0.1:18102" {
+		t.Errorf("trailing slash kept: %s", g.Mews.BaseURL)
+	}
+	if g.Passquare.SMSText != config.DefaultSMSText || g.Passcreator.BaseURL != config.DefaultPasscreatorURL {
+		t.Error("defaults not applied")
+	}
+	if rome.Location.String() != "Europe/Rome" || rome.TransactionValueProperty != "Transaction value" {
+		t.Errorf("rome: %v %q", rome.Location, rome.TransactionValueProperty)
+	}
+	r := rome.Rules
+	if strings.Join(r.AcceptedDocuments, ",") != "PAS,IDC,DRI" || r.AdultAge != 18 || r.ConsentWhenUnanswered ||
+		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || len(r.RealUseStatuses) != 3 ||
+		r.CheckoutOffset() != 12*time.Hour || r.DepartureGrace.Duration != 24*time.Hour {
+		t.Errorf("rome rules and defaults: %+v", r)
+	}
+	l := g.Branches["lisbon"].Rules
+	if strings.Join(l.AcceptedDocuments, ",") != "PAS,IDC" || l.AdultAge != 16 || !l.ConsentWhenUnanswered ||
+		l.BonusPercent.String() != "2.5" || l.CheckoutOffset() != 11*time.Hour || l.DepartureGrace.Duration != 36*time.Hour {
+		t.Errorf("lisbon rules: %+v", l)
+	}
+}
+
+func TestParseInvalid(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		env     map[string]string
+		want    []string // each must appear in the error
+		secrets []string // none may appear in the error
+	}{
+		{
+			name: "unknown branch key",
+			edit: func(s string) string { return strings.Replace(s, `country = "IT"`, "country = \"IT\"\nmews_acess_token = \"x\"", 1) },
+			want: []string{"valid.toml", `branch "rome"`, "field mews_acess_token", "unknown field"},
+		},
+		{
+			name: "unknown group key",
+			edit: func(s string) string { return strings.Replace(s, `plan = "advanced"`, "plan = \"advanced\"\napp_secret = \"x\"", 1) },
+			want: []string{"[passquare]", "field app_secret", "unknown field"},
+		},
+		{
+			name: "missing access token",
+			edit: func(s string) string { return strings.Replace(s, `mews_access_token = "lisbon-token"`, "", 1) },
+			want: []string{`branch "lisbon"`, "field mews_access_token", "required"},
+		},
+		{
+			name:    "secret variable not set",
+			env:     map[string]string{"ROME_MEWS_ACCESS_TOKEN": ""},
+			want:    []string{`branch "rome"`, "field mews_access_token", "ROME_MEWS_ACCESS_TOKEN is not set"},
+			secrets: []string{"rome-passportscan-key-value", "mews-client-token-value"},
+		},
+		{
+			name: "time zone that does not parse",
+			edit: func(s string) string { return strings.Replace(s, `"Europe/Lisbon"`, `"Europe/Lisbn"`, 1) },
+			want: []string{`branch "lisbon"`, "field time_zone", `unknown time zone "Europe/Lisbn"`},
+		},
+		{
+			name: "alpha-3 country",
+			edit: func(s string) string { return strings.Replace(s, `country = "PT"`, `country = "PRT"`, 1) },
+			want: []string{`branch "lisbon"`, "field country", "alpha-2"},
+		},
+		{
+			name: "bad document type",
+			edit: func(s string) string { return strings.Replace(s, `["PAS", "IDC"]`, `["PAS", "VISA"]`, 1) },
+			want: []string{`branch "lisbon"`, "field rules.accepted_documents", `"VISA"`},
+		},
+		{
+			name: "bonus over 100",
+			edit: func(s string) string { return strings.Replace(s, `bonus_percent = "2.5"`, `bonus_percent = "250"`, 1) },
+			want: []string{`branch "lisbon"`, "field rules.bonus_percent"},
+		},
+		{
+			name: "grace that does not parse",
+			edit: func(s string) string { return strings.Replace(s, `"36h"`, `"a day and a half"`, 1) },
+			want: []string{`branch "lisbon"`, "field rules.departure_grace"},
+		},
+		{
+			name: "bad plan",
+			edit: func(s string) string { return strings.Replace(s, `plan = "advanced"`, `plan = "gold"`, 1) },
+			want: []string{"[passquare]", "field plan", `"gold"`},
+		},
+		{
+			name: "bad branch id",
+			edit: func(s string) string { return strings.ReplaceAll(s, "branches.rome", "branches.Rome_Centro") },
+			want: []string{`branch "Rome_Centro"`, "lower-case"},
+		},
+		{
+			name: "not TOML",
+			edit: func(s string) string { return s + "\n[branches.paris\n" },
+			want: []string{"valid.toml", "line"},
+		},
+		{
+			name: "several problems are all reported",
+			edit: func(s string) string {
+				s = strings.Replace(s, `"Europe/Lisbon"`, `"Mars/Olympus"`, 1)
+				return strings.Replace(s, `passportscan_account_id = "69"`, "", 1)
+			},
+			want: []string{`branch "lisbon" field time_zone`, `branch "rome" field passportscan_account_id`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := validText(t)
+			if tt.edit != nil {
+				text = tt.edit(text)
+			}
+			vars := map[string]string{}
+			for k, v := range env {
+				vars[k] = v
+			}
+			for k, v := range tt.env {
+				if v == "" {
+					delete(vars, k)
+				} else {
+					vars[k] = v
+				}
+			}
+			_, err := config.Parse("valid.toml", text, lookup(vars))
+			var cerr *config.Error
+			if !errors.As(err, &cerr) {
+				t.Fatalf("want *config.Error, got %v", err)
+			}
+			msg := err.Error()
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error does not mention %q:\n%s", w, msg)
+				}
+			}
+			for _, s := range append(tt.secrets, "lisbon-token", "lisbon-key", "literal-key-in-file") {
+				if strings.Contains(msg, s) {
+					t.Errorf("error leaks a secret %q:\n%s", s, msg)
+				}
+			}
+		})
+	}
+}
+
+func TestBonusWrittenAsNumberIsExact(t *testing.T) {
+	text := strings.Replace(validText(t), `bonus_percent = "2.5"`, `bonus_percent = 0.1`, 1)
+	g, err := config.Parse("valid.toml", text, lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := g.Branches["lisbon"].Rules.BonusPercent.String(); got != "0.1" {
+		t.Errorf("bonus_percent = %s, want exactly 0.1", got)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := config.Load("/nonexistent/guestflow.toml")
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/guestflow.toml") || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSecretDoesNotPrint(t *testing.T) {
+	s := config.Secret("hunter2")
+	for _, out := range []string{s.String(), s.GoString()} {
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("secret printed: %s", out)
+		}
+	}
+}

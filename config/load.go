@@ -1,0 +1,316 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/language"
+)
+
+// Problem is one thing wrong with the configuration.
+type Problem struct {
+	Branch  string // empty for group-wide sections
+	Section string // "passquare", "branches", ... for group-wide problems
+	Field   string
+	Message string
+}
+
+func (p Problem) String() string {
+	where := ""
+	switch {
+	case p.Branch != "":
+		where = fmt.Sprintf("branch %q", p.Branch)
+	case p.Section != "":
+		where = "[" + p.Section + "]"
+	}
+	if p.Field != "" {
+		if where != "" {
+			where += " "
+		}
+		where += "field " + p.Field
+	}
+	if where == "" {
+		return p.Message
+	}
+	return where + ": " + p.Message
+}
+
+// Error lists every problem found in one file, one per line.
+type Error struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = e.File + ": " + p.String()
+	}
+	return "invalid configuration:\n  " + strings.Join(lines, "\n  ")
+}
+
+// Defaults for what the file may leave out.
+const (
+	DefaultPassportScanURL = "https://api.passportscan.net"
+	DefaultMewsURL         = "https://api.mews.com"
+	DefaultPassquareURL    = "https://core.passquare.com/api/v2"
+	DefaultPasscreatorURL  = "https://app.passcreator.com"
+	DefaultSMSText         = "Your loyalty card: %link%"
+	DefaultTransactionProp = "Transaction value"
+)
+
+var (
+	// Branch ids go into workflow ids, search attributes and metric labels.
+	branchIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+	envRef          = regexp.MustCompile(`^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$`)
+	// PassquarePlans maps each plan to its hourly request quota.
+	PassquarePlans = map[string]int{"base": 60, "advanced": 600, "expert": 3600, "exclusive": 3600}
+)
+
+// Load reads, completes and validates the file at path. On any problem it
+// returns an *Error naming the file, branch and field of each.
+func Load(path string) (*Group, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &Error{File: path, Problems: []Problem{{Message: "file not found (set --config or GUESTFLOW_CONFIG)"}}}
+		}
+		return nil, &Error{File: path, Problems: []Problem{{Message: err.Error()}}}
+	}
+	return Parse(path, string(raw), os.LookupEnv)
+}
+
+// Parse is Load for a file already read; lookupEnv resolves "${VAR}" secrets.
+func Parse(file, text string, lookupEnv func(string) (string, bool)) (*Group, error) {
+	g := &Group{File: file}
+	md, err := toml.Decode(text, g)
+	if err != nil {
+		return nil, &Error{File: file, Problems: []Problem{decodeProblem(err)}}
+	}
+	v := &validator{}
+	for _, key := range md.Undecoded() {
+		v.unknownKey(key)
+	}
+	g.complete(v, lookupEnv)
+	if len(v.problems) > 0 {
+		return nil, &Error{File: file, Problems: v.problems}
+	}
+	return g, nil
+}
+
+type validator struct{ problems []Problem }
+
+func (v *validator) group(section, field, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Section: section, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) branch(id, field, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Branch: id, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) unknownKey(key toml.Key) {
+	if len(key) >= 3 && key[0] == "branches" {
+		v.branch(key[1], strings.Join(key[2:], "."), "unknown field")
+		return
+	}
+	if len(key) >= 2 {
+		v.group(key[0], strings.Join(key[1:], "."), "unknown field")
+		return
+	}
+	v.group("", key.String(), "unknown section")
+}
+
+func decodeProblem(err error) Problem {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		p := Problem{Message: fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)}
+		if key := strings.Split(pe.LastKey, "."); len(key) >= 3 && key[0] == "branches" {
+			p.Branch, p.Field = key[1], strings.Join(key[2:], ".")
+		} else if pe.LastKey != "" {
+			p.Field = pe.LastKey
+		}
+		return p
+	}
+	return Problem{Message: err.Error()}
+}
+
+// complete fills defaults, resolves secrets and checks every field.
+func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
+	secret := func(s *Secret, report func(format string, args ...any)) {
+		m := envRef.FindStringSubmatch(string(*s))
+		if m == nil {
+			return
+		}
+		val, ok := lookupEnv(m[1])
+		if !ok || val == "" {
+			report("environment variable %s is not set", m[1])
+		}
+		*s = Secret(val)
+	}
+	required := func(s Secret, report func(format string, args ...any)) {
+		if s == "" {
+			report("required")
+		}
+	}
+	baseURL := func(u *string, def string, report func(format string, args ...any)) {
+		if *u == "" {
+			*u = def
+		}
+		*u = strings.TrimRight(*u, "/")
+		p, err := url.Parse(*u)
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			report("%q is not an http(s) URL", *u)
+		}
+	}
+	in := func(section, field string) func(string, ...any) {
+		return func(format string, args ...any) { v.group(section, field, format, args...) }
+	}
+
+	baseURL(&g.PassportScan.BaseURL, DefaultPassportScanURL, in("passportscan", "base_url"))
+
+	baseURL(&g.Mews.BaseURL, DefaultMewsURL, in("mews", "base_url"))
+	secret(&g.Mews.ClientToken, in("mews", "client_token"))
+	required(g.Mews.ClientToken, in("mews", "client_token"))
+
+	baseURL(&g.Passquare.BaseURL, DefaultPassquareURL, in("passquare", "base_url"))
+	secret(&g.Passquare.AppKey, in("passquare", "app_key"))
+	required(g.Passquare.AppKey, in("passquare", "app_key"))
+	if g.Passquare.Plan == "" {
+		g.Passquare.Plan = "base"
+	}
+	if _, ok := PassquarePlans[g.Passquare.Plan]; !ok {
+		v.group("passquare", "plan", "%q is not a plan: want base, advanced, expert or exclusive", g.Passquare.Plan)
+	}
+	if g.Passquare.SMSText == "" {
+		g.Passquare.SMSText = DefaultSMSText
+	}
+	if g.Passquare.FormLink != "" && !strings.Contains(g.Passquare.SMSText, "%link%") {
+		v.group("passquare", "sms_text", "must contain %%link%%, where Passquare puts the guest's card link")
+	}
+
+	baseURL(&g.Passcreator.BaseURL, DefaultPasscreatorURL, in("passcreator", "base_url"))
+	secret(&g.Passcreator.APIKey, in("passcreator", "api_key"))
+	required(g.Passcreator.APIKey, in("passcreator", "api_key"))
+	g.Passcreator.Location = location(g.Passcreator.TimeZone, in("passcreator", "time_zone"))
+
+	secret(&g.Loyalty.AccountKeySecret, in("loyalty", "account_key_secret"))
+	if len(g.Loyalty.AccountKeySecret) < 16 {
+		v.group("loyalty", "account_key_secret", "required, at least 16 characters")
+	}
+
+	if len(g.Branches) == 0 {
+		v.group("branches", "", "at least one branch is required")
+	}
+	for id := range g.Branches {
+		g.BranchIDs = append(g.BranchIDs, id)
+	}
+	slices.Sort(g.BranchIDs)
+	for _, id := range g.BranchIDs {
+		b := g.Branches[id]
+		if b == nil {
+			v.branch(id, "", "empty")
+			continue
+		}
+		b.ID = id
+		at := func(field string) func(string, ...any) {
+			return func(format string, args ...any) { v.branch(id, field, format, args...) }
+		}
+		if !branchIDPattern.MatchString(id) {
+			at("")("branch id must be lower-case letters, digits and dashes, at most 32")
+		}
+		b.Location = location(b.TimeZone, at("time_zone"))
+		if !isCountry(b.Country) {
+			at("country")("%q is not an ISO 3166 alpha-2 country code", b.Country)
+		}
+		secret(&b.PassportScanAPIKey, at("passportscan_api_key"))
+		required(b.PassportScanAPIKey, at("passportscan_api_key"))
+		if b.PassportScanAccountID == "" {
+			at("passportscan_account_id")("required")
+		}
+		secret(&b.MewsAccessToken, at("mews_access_token"))
+		required(b.MewsAccessToken, at("mews_access_token"))
+		if b.TransactionValueProperty == "" {
+			b.TransactionValueProperty = DefaultTransactionProp
+		}
+		b.Rules.complete(at)
+	}
+}
+
+func (r *Rules) complete(at func(field string) func(string, ...any)) {
+	if r.AcceptedDocuments == nil {
+		r.AcceptedDocuments = []string{"PAS", "IDC", "DRI"}
+	}
+	for _, d := range r.AcceptedDocuments {
+		if d != "PAS" && d != "IDC" && d != "DRI" {
+			at("rules.accepted_documents")("%q is not a document type: want PAS, IDC or DRI", d)
+		}
+	}
+	if r.AdultAge == 0 {
+		r.AdultAge = 18
+	}
+	if r.AdultAge < 14 || r.AdultAge > 25 {
+		at("rules.adult_age")("%d is outside 14 to 25", r.AdultAge)
+	}
+	if r.BonusPercent.IsNegative() || r.BonusPercent.GreaterThan(decimal.NewFromInt(100)) {
+		at("rules.bonus_percent")("must be between 0 and 100")
+	}
+	if r.WelcomeBonus.IsNegative() {
+		at("rules.welcome_bonus")("must not be negative")
+	}
+	if r.RealUseStatuses == nil {
+		r.RealUseStatuses = []int{0, 2, 4}
+	}
+	for _, s := range r.RealUseStatuses {
+		if s < 0 || s > 7 {
+			at("rules.real_use_statuses")("%d is not a Passcreator scan status (0 to 7)", s)
+		}
+	}
+	if r.CheckoutTime == "" {
+		r.CheckoutTime = "12:00"
+	}
+	if _, err := time.Parse("15:04", r.CheckoutTime); err != nil {
+		at("rules.checkout_time")("%q is not a time of day like 11:00", r.CheckoutTime)
+	}
+	if r.DepartureGrace.Duration == 0 {
+		r.DepartureGrace.Duration = 24 * time.Hour
+	}
+	if r.DepartureGrace.Duration < 0 {
+		at("rules.departure_grace")("must not be negative")
+	}
+}
+
+// CheckoutOffset is the check-out time of day as an offset from midnight.
+func (r Rules) CheckoutOffset() time.Duration {
+	t, _ := time.Parse("15:04", r.CheckoutTime)
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+}
+
+func location(name string, report func(string, ...any)) *time.Location {
+	if name == "" {
+		report("required (an IANA time zone such as Europe/Rome)")
+		return nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		report("unknown time zone %q", name)
+		return nil
+	}
+	return loc
+}
+
+func isCountry(code string) bool {
+	if len(code) != 2 || strings.ToUpper(code) != code {
+		return false
+	}
+	r, err := language.ParseRegion(code)
+	return err == nil && r.IsCountry()
+}
