@@ -75,12 +75,16 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{
 			name: "unknown branch key",
-			edit: func(s string) string { return strings.Replace(s, `country = "IT"`, "country = \"IT\"\nmews_acess_token = \"x\"", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `country = "IT"`, "country = \"IT\"\nmews_acess_token = \"x\"", 1)
+			},
 			want: []string{"valid.toml", `branch "rome"`, "field mews_acess_token", "unknown field"},
 		},
 		{
 			name: "unknown group key",
-			edit: func(s string) string { return strings.Replace(s, `plan = "advanced"`, "plan = \"advanced\"\napp_secret = \"x\"", 1) },
+			edit: func(s string) string {
+				return strings.Replace(s, `plan = "advanced"`, "plan = \"advanced\"\napp_secret = \"x\"", 1)
+			},
 			want: []string{"[passquare]", "field app_secret", "unknown field"},
 		},
 		{
