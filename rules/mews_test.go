@@ -1,0 +1,136 @@
+package rules
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+func TestMewsDocumentType(t *testing.T) {
+	tests := []struct {
+		in     DocumentType
+		want   string
+		wantOK bool
+	}{
+		{Passport, "Passport", true},
+		{IdentityCard, "IdentityCard", true},
+		{DrivingLicence, "DriversLicense", true},
+		{"dri", "DriversLicense", true},
+		{Unrecognised, "", false},
+		{"VIS", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := MewsDocumentType(tt.in)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("MewsDocumentType(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+func TestSex(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"M", "Male"}, {"m", "Male"}, {"10", "Male"}, {" 10 ", "Male"}, {"1", "Male"}, {"male", "Male"},
+		{"F", "Female"}, {"f", "Female"}, {"20", "Female"}, {"2", "Female"}, {"Female", "Female"},
+		{"", ""}, {"X", ""}, {"0", ""}, {"9", ""}, {"30", ""}, {"MF", ""},
+	}
+	for _, tt := range tests {
+		if got := Sex(tt.in); got != tt.want {
+			t.Errorf("Sex(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func str(s string) *string { return &s }
+
+func TestFillEmpty(t *testing.T) {
+	scanned := Profile{
+		FirstName: "Anthony", LastName: "Soprano", SecondLastName: "Gualtieri",
+		BirthDate: dp("1959-08-22"), BirthPlace: "Newark", Nationality: "us",
+		Sex: "Male", Email: "tony@example.com", Phone: "+19735550100",
+		Address: Address{Line1: "Aspen Dr 14", City: "Caldwell", PostalCode: "07006", Country: "us"},
+	}
+	tests := []struct {
+		name     string
+		existing Profile
+		scanned  Profile
+		want     ProfileChanges
+	}{
+		{
+			name:     "empty customer takes everything",
+			existing: Profile{},
+			scanned:  scanned,
+			want: ProfileChanges{
+				FirstName: str("Anthony"), LastName: str("Soprano"), SecondLastName: str("Gualtieri"),
+				BirthDate: dp("1959-08-22"), BirthPlace: str("Newark"), Nationality: str("US"),
+				Sex: str("Male"), Email: str("tony@example.com"), Phone: str("+19735550100"),
+				Address: &Address{Line1: "Aspen Dr 14", City: "Caldwell", PostalCode: "07006", Country: "US"},
+			},
+		},
+		{
+			name: "what the hotel typed stays",
+			existing: Profile{
+				FirstName: "Tony", LastName: "Soprano", BirthDate: dp("1960-01-01"),
+				Email: "t@bing.example", Address: Address{City: "North Caldwell"},
+			},
+			scanned: scanned,
+			want: ProfileChanges{
+				SecondLastName: str("Gualtieri"), BirthPlace: str("Newark"), Nationality: str("US"),
+				Sex: str("Male"), Phone: str("+19735550100"),
+			},
+		},
+		{
+			name:     "blanks in Mews count as empty, scanned values trimmed",
+			existing: Profile{FirstName: "  ", BirthDate: &Date{}},
+			scanned:  Profile{FirstName: " Carmella ", BirthDate: dp("1961-03-01")},
+			want:     ProfileChanges{FirstName: str("Carmella"), BirthDate: dp("1961-03-01")},
+		},
+		{
+			name:     "nothing scanned changes nothing",
+			existing: Profile{},
+			scanned:  Profile{FirstName: " ", BirthDate: &Date{}, Address: Address{City: " "}},
+			want:     ProfileChanges{},
+		},
+		{
+			name:     "full customer changes nothing",
+			existing: scanned,
+			scanned:  Profile{FirstName: "Other", LastName: "Other", Sex: "Female", Address: Address{Line1: "x"}},
+			want:     ProfileChanges{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := FillEmpty(tt.existing, tt.scanned)
+			if !reflect.DeepEqual(got, tt.want) {
+				g, _ := json.Marshal(got)
+				w, _ := json.Marshal(tt.want)
+				t.Errorf("FillEmpty =\n %s\nwant\n %s", g, w)
+			}
+			if got.IsEmpty() != (len(got.Fields()) == 0) {
+				t.Error("IsEmpty disagrees with Fields")
+			}
+		})
+	}
+}
+
+func TestFillEmptySharesNoMemory(t *testing.T) {
+	scanned := Profile{BirthDate: dp("1959-08-22")}
+	c := FillEmpty(Profile{}, scanned)
+	*scanned.BirthDate = d("2000-01-01")
+	if *c.BirthDate != d("1959-08-22") {
+		t.Error("changes alias the scanned profile")
+	}
+}
+
+func TestProfileChangesFields(t *testing.T) {
+	c := ProfileChanges{Address: &Address{}, Email: str("e"), FirstName: str("f")}
+	want := []string{"FirstName", "Email", "Address"}
+	for i := 0; i < 20; i++ {
+		if got := c.Fields(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Fields() = %v, want %v", got, want)
+		}
+	}
+	if (ProfileChanges{}).Fields() != nil || !(ProfileChanges{}).IsEmpty() {
+		t.Error("empty changes should list no fields")
+	}
+}
