@@ -1,0 +1,188 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// What an entry in the ledger is for.
+const (
+	EntryScan       = "scan"       // a real use of the card at an outlet
+	EntryAddBalance = "addBalance" // Passquare's addBalance hook
+	EntryWelcome    = "welcome"    // the card was installed
+	EntryBurn       = "burn"       // an accrual's lifetime ended
+)
+
+// Entry ids are idempotency keys: the same event always makes the same id,
+// so a scan seen by both the sync and the webhook, or a hook Passquare
+// repeats, is credited once.
+
+// ScanEntryID is the id of the credit for a Passcreator app scan.
+func ScanEntryID(appScanID string) string { return EntryScan + ":" + appScanID }
+
+// AddBalanceEntryID is the id of the credit for a Passquare addBalance hook.
+func AddBalanceEntryID(transactionID string) string {
+	return EntryAddBalance + ":" + transactionID
+}
+
+// WelcomeEntryID is the id of a stay's welcome bonus.
+func WelcomeEntryID(stay string) string { return EntryWelcome + ":" + stay }
+
+// BurnEntryID is the id of the burn of an accrual.
+func BurnEntryID(accrualID string) string { return EntryBurn + ":" + accrualID }
+
+// ExpiresAfter is when an accrual made at at burns, for a lifetime such as
+// addBalance's; no lifetime (zero or less) means it never burns.
+func ExpiresAfter(at time.Time, lifetime time.Duration) *time.Time {
+	if lifetime <= 0 {
+		return nil
+	}
+	t := at.Add(lifetime)
+	return &t
+}
+
+// Entry is one movement of the account's balance: an accrual (positive) or a
+// burn (negative, Reason EntryBurn, ID BurnEntryID of its accrual).
+type Entry struct {
+	ID        string          `json:"id"`
+	Amount    decimal.Decimal `json:"amount"`
+	Reason    string          `json:"reason"`
+	At        time.Time       `json:"at"`
+	ExpiresAt *time.Time      `json:"expiresAt,omitempty"`
+	// Burned marks an accrual whose lifetime has been dealt with.
+	Burned bool `json:"burned,omitempty"`
+}
+
+// pending is an accrual still waiting for its lifetime to end.
+func (e Entry) pending() bool {
+	return e.ExpiresAt != nil && !e.Burned && e.Reason != EntryBurn
+}
+
+// DefaultKeepIDs is how many folded-away ids Compact remembers when not told.
+// Duplicates arrive within minutes (a hook Passquare repeats) or within the
+// scan sync's overlap window (hours), so a thousand recent ids covers both
+// many times over, at about 50 kB of workflow state.
+const DefaultKeepIDs = 1000
+
+// Ledger is a loyalty account's balance history. It holds no clock and no
+// maps, so workflow code can keep it in state and replay it.
+type Ledger struct {
+	// Opening is the balance of the entries Compact folded away.
+	Opening decimal.Decimal `json:"opening"`
+	Entries []Entry         `json:"entries"`
+	// Seen are the ids of folded-away entries, oldest first, still refused
+	// as duplicates; Compact bounds their number.
+	Seen []string `json:"seen,omitempty"`
+}
+
+// Has reports whether the ledger has an entry with this id, or had one that
+// Compact folded away recently enough to remember.
+func (l *Ledger) Has(id string) bool {
+	return slices.ContainsFunc(l.Entries, func(e Entry) bool { return e.ID == id }) ||
+		slices.Contains(l.Seen, id)
+}
+
+// Credit records an accrual and reports whether it changed the ledger. A
+// repeated id changes nothing and reports false, as does an empty id, a burn
+// id, or an amount that is not positive (a credit never takes points away).
+func (l *Ledger) Credit(e Entry) (applied bool) {
+	if e.ID == "" || strings.HasPrefix(e.ID, EntryBurn+":") || e.Reason == EntryBurn ||
+		!e.Amount.IsPositive() || l.Has(e.ID) {
+		return false
+	}
+	if e.ExpiresAt != nil {
+		t := *e.ExpiresAt
+		e.ExpiresAt = &t
+	}
+	e.Burned = false
+	l.Entries = append(l.Entries, e)
+	return true
+}
+
+// Balance is the account's points now.
+func (l *Ledger) Balance() decimal.Decimal {
+	b := l.Opening
+	for _, e := range l.Entries {
+		b = b.Add(e.Amount)
+	}
+	return b
+}
+
+// DueBurns lists the accruals whose lifetime has ended by now and that are
+// not yet burned, in entry order.
+func (l *Ledger) DueBurns(now time.Time) []string {
+	var ids []string
+	for _, e := range l.Entries {
+		if e.pending() && !e.ExpiresAt.After(now) {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}
+
+// NextExpiry is the earliest lifetime end among accruals not yet burned, for
+// the account's timer; nil when none is pending.
+func (l *Ledger) NextExpiry() *time.Time {
+	var next *time.Time
+	for _, e := range l.Entries {
+		if e.pending() && (next == nil || e.ExpiresAt.Before(*next)) {
+			t := *e.ExpiresAt
+			next = &t
+		}
+	}
+	return next
+}
+
+// Burn ends the accrual id's life and returns what it took away. It removes
+// what is left of that accrual, but never takes the balance below zero: this
+// ledger does not track spending (redemption happens at the outlets, outside
+// guestflow), so "what is left" is the accrual's amount capped by the balance
+// now. The burn is recorded as an entry of its own (BurnEntryID, negative
+// amount, at at) so the balance history stays auditable, even when it burns
+// nothing. Burning an unknown, already burned or burn entry does nothing and
+// returns zero.
+func (l *Ledger) Burn(id string, at time.Time) decimal.Decimal {
+	i := slices.IndexFunc(l.Entries, func(e Entry) bool { return e.ID == id })
+	if i < 0 || l.Entries[i].Burned || l.Entries[i].Reason == EntryBurn {
+		return decimal.Zero
+	}
+	burned := decimal.Min(l.Entries[i].Amount, decimal.Max(l.Balance(), decimal.Zero))
+	l.Entries[i].Burned = true
+	l.Entries = append(l.Entries, Entry{
+		ID:     BurnEntryID(id),
+		Amount: burned.Neg(),
+		Reason: EntryBurn,
+		At:     at,
+	})
+	return burned
+}
+
+// Compact folds every settled entry (no lifetime, already burned, or a burn)
+// into Opening, so the account can continue-as-new with a bounded state.
+// Accruals still waiting to burn stay as entries, because their burn needs
+// them. The ids of folded entries join Seen, and Seen keeps only the most
+// recent keepIDs of them (DefaultKeepIDs when zero or less): an id older than
+// that could be credited again, which DefaultKeepIDs makes a non-issue for
+// the duplicates guestflow sees. The full history remains in the earlier
+// runs' workflow histories for as long as the namespace retains them.
+func (l *Ledger) Compact(keepIDs int) {
+	if keepIDs <= 0 {
+		keepIDs = DefaultKeepIDs
+	}
+	kept := make([]Entry, 0, len(l.Entries))
+	for _, e := range l.Entries {
+		if e.pending() {
+			kept = append(kept, e)
+			continue
+		}
+		l.Opening = l.Opening.Add(e.Amount)
+		l.Seen = append(l.Seen, e.ID)
+	}
+	l.Entries = kept
+	if len(l.Seen) > keepIDs {
+		l.Seen = slices.Clone(l.Seen[len(l.Seen)-keepIDs:])
+	}
+}
