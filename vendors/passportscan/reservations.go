@@ -1,0 +1,147 @@
+package passportscan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
+)
+
+// DefaultLimit is the page size when a query sets none; the API asks for
+// modest values.
+const DefaultLimit = 20
+
+// maxPages stops a walk over a vendor that never signals its last page.
+const maxPages = 10000
+
+// ReservationsQuery selects one page of reservations arriving on a date.
+type ReservationsQuery struct {
+	ArrivalDate  string // YYYY-MM-DD, required
+	AllCustomers bool   // false: only what changed since this key's last call
+	Page         int    // from 1; 0 means 1
+	Limit        int    // 0 means DefaultLimit
+}
+
+// ReservationPage is one page of the answer. Total and Count are nil when
+// the API leaves them out.
+type ReservationPage struct {
+	Total *int          `json:"total"`
+	Count *int          `json:"count"`
+	Items []Reservation `json:"items"`
+	Links Links         `json:"_links"`
+}
+
+// Links are the page addresses the API returns.
+type Links struct {
+	Self  Link `json:"self"`
+	First Link `json:"first"`
+	Last  Link `json:"last"`
+	Next  Link `json:"next"`
+}
+
+// Link is a page address, sent as a string or HAL-style as {"href": ...}.
+type Link string
+
+func (l *Link) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		*l = Link(s)
+		return nil
+	}
+	var h struct {
+		Href string `json:"href"`
+	}
+	_ = json.Unmarshal(b, &h) // any other shape is no link
+	*l = Link(h.Href)
+	return nil
+}
+
+// Page returns the pagination[page] (or page) the link points at.
+func (l Link) Page() (int, bool) {
+	u, err := url.Parse(string(l))
+	if err != nil || l == "" {
+		return 0, false
+	}
+	q := u.Query()
+	for _, k := range []string{"pagination[page]", "page"} {
+		if n, err := strconv.Atoi(q.Get(k)); err == nil {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// Reservations fetches one page.
+func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*ReservationPage, error) {
+	if q.ArrivalDate == "" {
+		return nil, errors.New("passportscan: reservations need an arrival date")
+	}
+	page, limit := max(q.Page, 1), q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	all := "0"
+	if q.AllCustomers {
+		all = "1"
+	}
+	// Brackets as documented; url.Values would escape them.
+	path := fmt.Sprintf("/v1/reservations?arrival_date=%s&all_customers=%s&pagination[page]=%d&pagination[limit]=%d",
+		url.QueryEscape(q.ArrivalDate), all, page, limit)
+	var out ReservationPage
+	err := cl.authorized(ctx, vendorhttp.Call{
+		Method:   http.MethodGet,
+		Endpoint: "GET /v1/reservations",
+		Path:     path,
+		Header:   http.Header{"Content-Type": {"application/json"}}, // documented for this GET too
+		Out:      &out,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// AllReservations walks every page of one query. With allCustomers false the
+// pages after the first read the change window the first one opened, so a
+// full walk loses nothing.
+//
+// It stops at an empty page, once Total items arrived, at the page _links.last
+// names, or, when the API says neither, at a page shorter than asked. A short
+// page alone does not stop it while Total says more remain: the API may cap
+// the page size below the limit asked.
+func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCustomers bool, limit int) ([]Reservation, error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	var all []Reservation
+	for page := 1; page <= maxPages; page++ {
+		p, err := cl.Reservations(ctx, ReservationsQuery{ArrivalDate: arrivalDate, AllCustomers: allCustomers, Page: page, Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		if p.lastPage(page, limit, len(all)) {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("passportscan: reservations for one date span more than %d pages", maxPages)
+}
+
+func (p *ReservationPage) lastPage(page, limit, seen int) bool {
+	if len(p.Items) == 0 {
+		return true
+	}
+	if p.Total != nil && seen >= *p.Total {
+		return true
+	}
+	if last, ok := p.Links.Last.Page(); ok && page >= last {
+		return true
+	}
+	moreByTotal := p.Total != nil && seen < *p.Total
+	return len(p.Items) < limit && !moreByTotal
+}
