@@ -95,7 +95,7 @@ func TestParseInvalid(t *testing.T) {
 		{
 			name:    "secret variable not set",
 			env:     map[string]string{"ROME_MEWS_ACCESS_TOKEN": ""},
-			want:    []string{`branch "rome"`, "field mews_access_token", "ROME_MEWS_ACCESS_TOKEN is not set"},
+			want:    []string{`branch "rome"`, "field mews_access_token", "ROME_MEWS_ACCESS_TOKEN (or ROME_MEWS_ACCESS_TOKEN_FILE) is not set"},
 			secrets: []string{"rome-passportscan-key-value", "mews-client-token-value"},
 		},
 		{
@@ -208,5 +208,26 @@ func TestSecretDoesNotPrint(t *testing.T) {
 		if strings.Contains(out, "hunter2") {
 			t.Errorf("secret printed: %s", out)
 		}
+	}
+}
+
+func TestLookupSecretFromFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/token", []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GF_TEST_TOKEN", "")
+	t.Setenv("GF_TEST_TOKEN_FILE", dir+"/token")
+	if v, ok := config.LookupSecret("GF_TEST_TOKEN"); !ok || v != "from-a-file" {
+		t.Errorf("got %q %v", v, ok)
+	}
+	t.Setenv("GF_TEST_TOKEN", "from-env")
+	if v, _ := config.LookupSecret("GF_TEST_TOKEN"); v != "from-env" {
+		t.Errorf("environment must win over the file, got %q", v)
+	}
+	t.Setenv("GF_TEST_TOKEN", "")
+	t.Setenv("GF_TEST_TOKEN_FILE", dir+"/missing")
+	if _, ok := config.LookupSecret("GF_TEST_TOKEN"); ok {
+		t.Error("a missing secret file must count as unset")
 	}
 }

@@ -86,7 +86,25 @@ func Load(path string) (*Group, error) {
 		}
 		return nil, &Error{File: path, Problems: []Problem{{Message: err.Error()}}}
 	}
-	return Parse(path, string(raw), os.LookupEnv)
+	return Parse(path, string(raw), LookupSecret)
+}
+
+// LookupSecret resolves "${NAME}" from the environment variable NAME or,
+// when that is unset, from the file named by NAME_FILE, which is how Docker
+// and Kubernetes mount secrets.
+func LookupSecret(name string) (string, bool) {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v, true
+	}
+	path, ok := os.LookupEnv(name + "_FILE")
+	if !ok || path == "" {
+		return "", false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", false
+	}
+	return strings.TrimSpace(string(b)), true
 }
 
 // Parse is Load for a file already read; lookupEnv resolves "${VAR}" secrets.
@@ -145,19 +163,17 @@ func decodeProblem(err error) Problem {
 
 // complete fills defaults, resolves secrets and checks every field.
 func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
-	secret := func(s *Secret, report func(format string, args ...any)) {
-		m := envRef.FindStringSubmatch(string(*s))
-		if m == nil {
-			return
+	// secret resolves a "${NAME}" reference; a required secret must end up set.
+	secret := func(s *Secret, required bool, report func(format string, args ...any)) {
+		if m := envRef.FindStringSubmatch(string(*s)); m != nil {
+			val, ok := lookupEnv(m[1])
+			if !ok || val == "" {
+				report("environment variable %s (or %s_FILE) is not set", m[1], m[1])
+				return
+			}
+			*s = Secret(val)
 		}
-		val, ok := lookupEnv(m[1])
-		if !ok || val == "" {
-			report("environment variable %s is not set", m[1])
-		}
-		*s = Secret(val)
-	}
-	required := func(s Secret, report func(format string, args ...any)) {
-		if s == "" {
+		if required && *s == "" {
 			report("required")
 		}
 	}
@@ -178,12 +194,10 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	baseURL(&g.PassportScan.BaseURL, DefaultPassportScanURL, in("passportscan", "base_url"))
 
 	baseURL(&g.Mews.BaseURL, DefaultMewsURL, in("mews", "base_url"))
-	secret(&g.Mews.ClientToken, in("mews", "client_token"))
-	required(g.Mews.ClientToken, in("mews", "client_token"))
+	secret(&g.Mews.ClientToken, true, in("mews", "client_token"))
 
 	baseURL(&g.Passquare.BaseURL, DefaultPassquareURL, in("passquare", "base_url"))
-	secret(&g.Passquare.AppKey, in("passquare", "app_key"))
-	required(g.Passquare.AppKey, in("passquare", "app_key"))
+	secret(&g.Passquare.AppKey, true, in("passquare", "app_key"))
 	if g.Passquare.Plan == "" {
 		g.Passquare.Plan = "base"
 	}
@@ -198,11 +212,10 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	}
 
 	baseURL(&g.Passcreator.BaseURL, DefaultPasscreatorURL, in("passcreator", "base_url"))
-	secret(&g.Passcreator.APIKey, in("passcreator", "api_key"))
-	required(g.Passcreator.APIKey, in("passcreator", "api_key"))
+	secret(&g.Passcreator.APIKey, true, in("passcreator", "api_key"))
 	g.Passcreator.Location = location(g.Passcreator.TimeZone, in("passcreator", "time_zone"))
 
-	secret(&g.Loyalty.AccountKeySecret, in("loyalty", "account_key_secret"))
+	secret(&g.Loyalty.AccountKeySecret, false, in("loyalty", "account_key_secret"))
 	if len(g.Loyalty.AccountKeySecret) < 16 {
 		v.group("loyalty", "account_key_secret", "required, at least 16 characters")
 	}
@@ -231,13 +244,11 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 		if !isCountry(b.Country) {
 			at("country")("%q is not an ISO 3166 alpha-2 country code", b.Country)
 		}
-		secret(&b.PassportScanAPIKey, at("passportscan_api_key"))
-		required(b.PassportScanAPIKey, at("passportscan_api_key"))
+		secret(&b.PassportScanAPIKey, true, at("passportscan_api_key"))
 		if b.PassportScanAccountID == "" {
 			at("passportscan_account_id")("required")
 		}
-		secret(&b.MewsAccessToken, at("mews_access_token"))
-		required(b.MewsAccessToken, at("mews_access_token"))
+		secret(&b.MewsAccessToken, true, at("mews_access_token"))
 		if b.TransactionValueProperty == "" {
 			b.TransactionValueProperty = DefaultTransactionProp
 		}
