@@ -1,0 +1,85 @@
+package passquare
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Campaign types of push/create.
+const (
+	PushText     = "text"     // push to the wallet cards
+	PushWebpush  = "webpush"  // needs the web push Marketplace app
+	PushTelegram = "telegram" // needs the Telegram Marketplace app
+)
+
+// NewCampaign is the body of push/create.
+type NewCampaign struct {
+	Message     string // required
+	Type        string // PushText, PushWebpush or PushTelegram; "" means PushText
+	Name        string // shown in the dashboard; optional
+	SegmentUUID string // a segment of the customer base; "" means everyone
+}
+
+// Campaign is a created push campaign.
+type Campaign struct {
+	Name    string `json:"name"`
+	UUID    string `json:"uuid"`
+	Message string `json:"message"`
+}
+
+// PushCreate creates a push campaign; PushSend executes it.
+func (c *Client) PushCreate(ctx context.Context, n NewCampaign) (*Campaign, error) {
+	if n.Message == "" {
+		return nil, invalid("message", "required")
+	}
+	typ := n.Type
+	if typ == "" {
+		typ = PushText
+	}
+	switch typ {
+	case PushText, PushWebpush, PushTelegram:
+	default:
+		return nil, invalid("type", "must be text, webpush or telegram")
+	}
+	body := struct {
+		AppKey      string `json:"app_key"`
+		Message     string `json:"message"`
+		Type        string `json:"type"`
+		Name        string `json:"name,omitempty"`
+		SegmentUUID string `json:"segment_uuid,omitempty"`
+	}{c.appKey, n.Message, typ, n.Name, n.SegmentUUID}
+	var out struct {
+		Result Campaign `json:"result"`
+	}
+	if err := c.post(ctx, "POST /crm/push/create", body, &out); err != nil {
+		return nil, err
+	}
+	return &out.Result, nil
+}
+
+// PushSend executes a campaign made by PushCreate. Its answer is not
+// documented; one that says success false is returned as a
+// *vendorhttp.Error with the vendor's message.
+func (c *Client) PushSend(ctx context.Context, pushUUID string) error {
+	const endpoint = "POST /crm/push/send"
+	if pushUUID == "" {
+		return invalid("push_uuid", "required")
+	}
+	body := struct {
+		AppKey   string `json:"app_key"`
+		PushUUID string `json:"push_uuid"`
+	}{c.appKey, pushUUID}
+	var raw json.RawMessage
+	if err := c.post(ctx, endpoint, body, &raw); err != nil {
+		return err
+	}
+	var out struct {
+		Success Outcome `json:"success"`
+	}
+	// Any answer that is not an object with success false counts as sent.
+	if json.Unmarshal(raw, &out) == nil && out.Success.Refused() {
+		msg, _ := DecodeError(raw, nil)
+		return refused(endpoint, msg)
+	}
+	return nil
+}

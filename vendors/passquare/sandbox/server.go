@@ -1,0 +1,134 @@
+// Package sandbox is an in-memory Passquare for tests and the dev stack: the
+// CRM methods under /api/v2 with Passquare's app_key check, validation and
+// plan rate limits, and the other direction too, Passquare calling the
+// integrator's hook when a guest installs a card or a balance is asked for.
+//
+// It shares no types with the client package, so a misreading of the
+// documentation cannot hide in a type both sides use.
+package sandbox
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guestflow/guestflow/vendors/sandboxkit"
+)
+
+// Options configures a sandbox. The toml tags are for the standalone program.
+type Options struct {
+	Accounts []AccountConfig `toml:"accounts"`
+	// FirstCardNumber is the start of the free card range set in Passquare's
+	// integration settings; new customers get the following numbers.
+	FirstCardNumber int `toml:"first_card_number"` // default 1000
+	// PerSecond is the per-app_key limit Passquare documents for every plan.
+	PerSecond int `toml:"per_second"` // default 1
+	// HourlyQuota overrides or adds plans: plan name to requests per hour.
+	// The documented ones are base 60, advanced 600, expert and exclusive 3600.
+	HourlyQuota map[string]int `toml:"hourly_quota"`
+	// PublicURL is the base of the card_url and card_gpay_url links.
+	PublicURL string `toml:"public_url"` // default https://core.passquare.com
+	// FlagsAsMessages answers success/sms_send/card as sentences instead of
+	// booleans, the other reading of the documentation.
+	FlagsAsMessages bool `toml:"flags_as_messages"`
+	// AmountsAsNumbers writes amounts as JSON numbers instead of strings.
+	AmountsAsNumbers bool `toml:"amounts_as_numbers"`
+
+	// The integrator's hook, as configured in Passquare's integration settings.
+	HookURL      string            `toml:"hook_url"`
+	HookCRMKey   string            `toml:"hook_crm_key"`  // sent as crm_key in the body
+	HookUser     string            `toml:"hook_user"`     // HTTP Basic login; empty: no Basic auth
+	HookPassword string            `toml:"hook_password"` // HTTP Basic password
+	HookHeaders  map[string]string `toml:"hook_headers"`  // X-organization-id, X-program-id, X-wallet-id
+	HookClient   *http.Client      `toml:"-"`             // nil: a client with a 10 s timeout
+
+	Faults sandboxkit.Faults `toml:"faults"`
+	Now    func() time.Time  `toml:"-"` // nil: time.Now
+}
+
+// AccountConfig seeds one Passquare account.
+type AccountConfig struct {
+	AppKey  string `toml:"app_key"`
+	Plan    string `toml:"plan"`    // base, advanced, expert, exclusive or a HourlyQuota key
+	Name    string `toml:"name"`    // status "app"; default "sandbox"
+	Balance string `toml:"balance"` // status "balance"; default "1000.00"
+}
+
+// Server is the sandbox; it implements http.Handler.
+type Server struct {
+	opts     Options
+	engine   *gin.Engine
+	recorder *sandboxkit.Recorder
+	faults   *sandboxkit.Injector
+
+	mu        sync.Mutex
+	accounts  map[string]*account
+	order     []string // app keys in the order added, for hook lookups
+	sms       []SentSMS
+	pushes    []SentPush
+	hooksSent []SentHook
+}
+
+// New builds a sandbox with the accounts in o.
+func New(o Options) *Server {
+	if o.FirstCardNumber == 0 {
+		o.FirstCardNumber = 1000
+	}
+	if o.PerSecond == 0 {
+		o.PerSecond = 1
+	}
+	if o.PublicURL == "" {
+		o.PublicURL = "https://core.passquare.com"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Server{
+		opts:     o,
+		recorder: &sandboxkit.Recorder{},
+		faults:   sandboxkit.NewInjector(o.Faults),
+		accounts: map[string]*account{},
+	}
+	for _, a := range o.Accounts {
+		s.addAccount(a)
+	}
+	s.engine = s.routes()
+	return s
+}
+
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	r.Use(gin.Recovery(), s.recorder.Middleware(), s.faults.Middleware(errorBody))
+	api := r.Group("/api/v2")
+	api.POST("/status", s.status)
+	api.POST("/crm/user_create_or_update", s.userCreateOrUpdate)
+	api.POST("/crm/read_customer", s.readCustomer)
+	api.POST("/crm/read_customers", s.readCustomers)
+	api.POST("/crm/push/create", s.pushCreate)
+	api.POST("/crm/push/send", s.pushSend)
+	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "method not found") })
+	return r
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Calls returns every request served so far.
+func (s *Server) Calls() []sandboxkit.Call { return s.recorder.Calls() }
+
+// Recorder gives tests the call record (counts per path, reset).
+func (s *Server) Recorder() *sandboxkit.Recorder { return s.recorder }
+
+// SetFaults replaces the injected faults while the sandbox runs.
+func (s *Server) SetFaults(f sandboxkit.Faults) { s.faults.Set(f) }
+
+// errorBody is the error shape the sandbox answers with. Passquare does not
+// document one; this is the PHP-style form the client must read among others.
+func errorBody(_ int, message string) any {
+	return gin.H{"success": false, "message": message}
+}
+
+func fail(c *gin.Context, status int, message string) {
+	c.AbortWithStatusJSON(status, errorBody(status, message))
+}
