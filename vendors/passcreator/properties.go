@@ -1,0 +1,270 @@
+package passcreator
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// PropertyType is the kind of an additional property asked for at a scan.
+type PropertyType string
+
+const (
+	PropertyUnicode PropertyType = "unicode" // text
+	PropertyDouble  PropertyType = "double"  // numeric, such as a transaction value
+	PropertyBoolean PropertyType = "boolean"
+)
+
+// PropertyID names an additional property. The configuration samples number
+// them (0, 1, 2), the scan samples key them by strings ("5cb1a40ac68f80.15012600",
+// "1"), so both decode into the same text form.
+type PropertyID string
+
+func (id *PropertyID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		*id = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = PropertyID(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("passcreator: property id is neither a string nor a number")
+		}
+		*id = PropertyID(n.String())
+	}
+	return nil
+}
+
+// PropertyValue is the value given for an additional property at a scan. The
+// API types it loosely: strings, numbers and booleans all occur, so the raw
+// JSON is kept and read on demand.
+type PropertyValue struct {
+	raw json.RawMessage
+}
+
+// TextValue, DecimalValue and BoolValue build values to send with a scan.
+func TextValue(s string) PropertyValue {
+	b, _ := json.Marshal(s)
+	return PropertyValue{raw: b}
+}
+
+// DecimalValue sends a JSON number, the natural form for a double property.
+func DecimalValue(d decimal.Decimal) PropertyValue {
+	return PropertyValue{raw: json.RawMessage(d.String())}
+}
+
+func BoolValue(b bool) PropertyValue {
+	return PropertyValue{raw: json.RawMessage(strconv.FormatBool(b))}
+}
+
+func (v PropertyValue) MarshalJSON() ([]byte, error) {
+	if len(v.raw) == 0 {
+		return []byte("null"), nil
+	}
+	return v.raw, nil
+}
+
+func (v *PropertyValue) UnmarshalJSON(b []byte) error {
+	v.raw = append(json.RawMessage(nil), bytes.TrimSpace(b)...)
+	return nil
+}
+
+// IsEmpty reports a missing, null or blank value.
+func (v PropertyValue) IsEmpty() bool {
+	return strings.TrimSpace(v.Text()) == ""
+}
+
+// Text is the value as text: a string unquoted, a number or boolean as written.
+func (v PropertyValue) Text() string {
+	if len(v.raw) == 0 || string(v.raw) == "null" {
+		return ""
+	}
+	if v.raw[0] == '"' {
+		var s string
+		if json.Unmarshal(v.raw, &s) == nil {
+			return s
+		}
+	}
+	return string(v.raw)
+}
+
+// Decimal reads a numeric value written as 12.5, "12.50" or "12,50" (staff
+// type what their keyboard has). It never goes through float64.
+func (v PropertyValue) Decimal() (decimal.Decimal, error) {
+	if len(v.raw) > 0 && (v.raw[0] == 't' || v.raw[0] == 'f' || v.raw[0] == '{' || v.raw[0] == '[') {
+		return decimal.Zero, errors.New("passcreator: property value is not a number")
+	}
+	return parseAmount(v.Text())
+}
+
+// Bool reads a boolean value written as true, 1, "1", "true" or "yes".
+func (v PropertyValue) Bool() (bool, error) {
+	if len(v.raw) == 0 {
+		return false, nil
+	}
+	return decodeBool(v.raw)
+}
+
+// parseAmount accepts a dot or a comma as decimal separator; when both occur
+// the last one is the decimal separator and the other groups thousands.
+func parseAmount(s string) (decimal.Decimal, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if s == "" {
+		return decimal.Zero, errors.New("passcreator: property value is empty")
+	}
+	dot, comma := strings.LastIndex(s, "."), strings.LastIndex(s, ",")
+	switch {
+	case dot >= 0 && comma >= 0 && comma > dot:
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	case dot >= 0 && comma >= 0:
+		s = strings.ReplaceAll(s, ",", "")
+	case strings.Count(s, ",") == 1:
+		s = strings.Replace(s, ",", ".", 1)
+	case comma >= 0:
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, errors.New("passcreator: property value is not a number")
+	}
+	return d, nil
+}
+
+// ScanProperty is one additional property value recorded with a scan.
+type ScanProperty struct {
+	ID    PropertyID    `json:"id"`
+	Value PropertyValue `json:"value"`
+}
+
+// ScanProperties is additionalPropertiesScan. The document only says
+// "array"; it decodes a list of {id, value} objects or an {id: value} object
+// (the shape the create request uses). Elements of any other shape are
+// skipped rather than failing the page.
+type ScanProperties []ScanProperty
+
+func (p *ScanProperties) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	*p = nil
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		return nil
+	case b[0] == '{':
+		var m map[string]PropertyValue
+		if err := json.Unmarshal(b, &m); err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			*p = append(*p, ScanProperty{ID: PropertyID(k), Value: m[k]})
+		}
+		return nil
+	case b[0] == '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		*p = make(ScanProperties, 0, len(items))
+		for _, it := range items {
+			var sp ScanProperty
+			if len(it) > 0 && it[0] == '{' && json.Unmarshal(it, &sp) == nil {
+				*p = append(*p, sp)
+			}
+		}
+		return nil
+	}
+	return errors.New("passcreator: additionalPropertiesScan is neither a list nor an object")
+}
+
+// PassProperties is additionalProperties on a scan: the pass's own values by
+// property id. They hold the guest's personal data (name, e-mail); never log
+// them. PHP sends an empty one as [], which decodes to an empty map.
+type PassProperties map[string]PropertyValue
+
+func (p *PassProperties) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*p = nil
+		return nil
+	case b[0] == '[':
+		var items []PropertyValue
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		*p = make(PassProperties, len(items))
+		for i, v := range items {
+			(*p)[strconv.Itoa(i)] = v
+		}
+		return nil
+	}
+	var m map[string]PropertyValue
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*p = m
+	return nil
+}
+
+// PropertyIDByName finds the id Passcreator assigned to a configuration's
+// property (names compared without case and surrounding spaces).
+func PropertyIDByName(props []AdditionalProperty, name string) (PropertyID, bool) {
+	name = strings.TrimSpace(name)
+	for _, p := range props {
+		if strings.EqualFold(strings.TrimSpace(p.Name), name) {
+			return p.ID, true
+		}
+	}
+	return "", false
+}
+
+// Property returns the value recorded for id. The document is unclear whether
+// scan values come back in additionalPropertiesScan or in additionalProperties
+// (keyed by id, as the create request sends them), so both are read, the
+// scan's own list first.
+func (s AppScan) Property(id PropertyID) (PropertyValue, bool) {
+	for _, sp := range s.AdditionalPropertiesScan {
+		if sp.ID == id {
+			return sp.Value, true
+		}
+	}
+	v, ok := s.AdditionalProperties[string(id)]
+	return v, ok
+}
+
+// DecimalProperty reads the named property of the scan (say "Transaction
+// value") as a decimal, using the configuration's additionalProperties to map
+// the name to its id. ok is false when the configuration has no such
+// property or the scan carries no value for it; err when the value is not a
+// number.
+func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d decimal.Decimal, ok bool, err error) {
+	id, found := PropertyIDByName(props, name)
+	if !found {
+		return decimal.Zero, false, nil
+	}
+	v, found := s.Property(id)
+	if !found || v.IsEmpty() {
+		return decimal.Zero, false, nil
+	}
+	d, err = v.Decimal()
+	if err != nil {
+		return decimal.Zero, false, fmt.Errorf("scan %s property %s: %w", s.AppScanID, id, err)
+	}
+	return d, true, nil
+}

@@ -1,0 +1,167 @@
+package passcreator
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var outletProps = []AdditionalProperty{
+	{Type: PropertyBoolean, Name: "Allowed to send marketing mails?", ID: "0"},
+	{Type: PropertyDouble, Name: "Transaction value", ID: "2"},
+}
+
+func TestDecimalProperty(t *testing.T) {
+	cases := []struct {
+		name   string
+		scan   string // JSON of the scan's property fields
+		want   string
+		ok     bool
+		hasErr bool
+	}{
+		{"string with dot", `{"additionalPropertiesScan":[{"id":2,"value":"12.50"}]}`, "12.5", true, false},
+		{"number", `{"additionalPropertiesScan":[{"id":"2","value":12.5}]}`, "12.5", true, false},
+		{"comma decimal", `{"additionalPropertiesScan":[{"id":2,"value":"12,50"}]}`, "12.5", true, false},
+		{"thousands and comma", `{"additionalPropertiesScan":[{"id":2,"value":"1.234,50"}]}`, "1234.5", true, false},
+		{"thousands and dot", `{"additionalPropertiesScan":[{"id":2,"value":"1,234.50"}]}`, "1234.5", true, false},
+		{"negative", `{"additionalPropertiesScan":[{"id":2,"value":"-3"}]}`, "-3", true, false},
+		{"map form", `{"additionalPropertiesScan":{"2":"7,00","0":true}}`, "7", true, false},
+		{"pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "9.99", true, false},
+		{"scan list wins over pass properties", `{"additionalPropertiesScan":[{"id":2,"value":"1"}],"additionalProperties":{"2":"9.99"}}`, "1", true, false},
+		{"absent", `{"additionalPropertiesScan":[{"id":0,"value":true}]}`, "0", false, false},
+		{"null", `{"additionalPropertiesScan":[{"id":2,"value":null}]}`, "0", false, false},
+		{"blank", `{"additionalPropertiesScan":[{"id":2,"value":" "}]}`, "0", false, false},
+		{"text", `{"additionalPropertiesScan":[{"id":2,"value":"twelve"}]}`, "0", false, true},
+		{"boolean", `{"additionalPropertiesScan":[{"id":2,"value":true}]}`, "0", false, true},
+		{"odd elements skipped", `{"additionalPropertiesScan":[7,"x",{"id":2,"value":"5"}]}`, "5", true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var s AppScan
+			require.NoError(t, json.Unmarshal([]byte(tc.scan), &s))
+			d, ok, err := s.DecimalProperty(outletProps, " transaction VALUE ")
+			assert.Equal(t, tc.hasErr, err != nil, "%v", err)
+			assert.Equal(t, tc.ok, ok)
+			assert.True(t, d.Equal(decimal.RequireFromString(tc.want)), "got %s", d)
+		})
+	}
+}
+
+func TestDecimalPropertyUnknownName(t *testing.T) {
+	s := AppScan{AdditionalPropertiesScan: ScanProperties{{ID: "2", Value: TextValue("5")}}}
+	_, ok, err := s.DecimalProperty(outletProps, "Tip")
+	assert.False(t, ok)
+	assert.NoError(t, err)
+}
+
+func TestPropertyValueForms(t *testing.T) {
+	b, err := json.Marshal(map[PropertyID]PropertyValue{
+		"1": TextValue("Tisch 4"),
+		"2": DecimalValue(decimal.RequireFromString("12.50")),
+		"0": BoolValue(true),
+		"3": {},
+	})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"0":true,"1":"Tisch 4","2":12.5,"3":null}`, string(b))
+
+	on, err := BoolValue(true).Bool()
+	require.NoError(t, err)
+	assert.True(t, on)
+	var v PropertyValue
+	require.NoError(t, json.Unmarshal([]byte(`"1"`), &v))
+	on, err = v.Bool()
+	require.NoError(t, err)
+	assert.True(t, on)
+	assert.Equal(t, "1", v.Text())
+}
+
+func TestPassPropertiesFromPHPEmptyArray(t *testing.T) {
+	var s AppScan
+	require.NoError(t, json.Unmarshal([]byte(`{"additionalProperties":[],"additionalPropertiesScan":null,"storedValue":"4.20"}`), &s))
+	assert.Equal(t, PassProperties{}, s.AdditionalProperties)
+	assert.Nil(t, s.AdditionalPropertiesScan)
+	require.NotNil(t, s.StoredValue)
+	assert.Equal(t, "4.2", s.StoredValue.String())
+}
+
+func TestFlexibleScalars(t *testing.T) {
+	var cfg AppConfiguration
+	require.NoError(t, json.Unmarshal([]byte(`{
+		"scanMode":"1","type":null,"timeToShowAutoSaveConfirmation":"5",
+		"preventNegativeNumericValues":1,"preventNegativeStoredValueBalance":"false",
+		"additionalProperties":[{"id":"5cb1a40ac68f80.15012600","name":"n","type":"unicode"},{"id":3,"name":"m","type":"double"}],
+		"appConfigurationLinks":[{"isValid":"1","expired":0,"canChangeConfig":"yes","usedOn":"2025-01-01 10:00:00"}],
+		"someFieldAddedLater":{"x":1}
+	}`), &cfg))
+	assert.Equal(t, ScanModeAttendance, cfg.ScanMode)
+	assert.Equal(t, ConfigurationApp, cfg.Type)
+	assert.Equal(t, FlexInt(5), cfg.TimeToShowAutoSaveConfirmation)
+	assert.True(t, bool(cfg.PreventNegativeNumericValues))
+	assert.False(t, bool(cfg.PreventNegativeStoredValueBalance))
+	assert.Equal(t, PropertyID("5cb1a40ac68f80.15012600"), cfg.AdditionalProperties[0].ID)
+	assert.Equal(t, PropertyID("3"), cfg.AdditionalProperties[1].ID)
+	link := cfg.AppConfigurationLinks[0]
+	assert.True(t, bool(link.IsValid))
+	assert.False(t, bool(link.Expired))
+	assert.True(t, bool(link.CanChangeConfig))
+	require.NotNil(t, link.UsedOn)
+
+	var bad AppConfiguration
+	assert.Error(t, json.Unmarshal([]byte(`{"scanMode":"void"}`), &bad))
+	assert.Error(t, json.Unmarshal([]byte(`{"preventNegativeNumericValues":"maybe"}`), &bad))
+}
+
+func TestScanStatus(t *testing.T) {
+	assert.Equal(t, "not checked in so cannot check out", ScanNotCheckedIn.String())
+	assert.Equal(t, "scan status 9", ScanStatus(9).String())
+	honoured := []ScanStatus{ScanVoided, ScanAttendanceSaved, ScanCheckedIn, ScanCheckedOut}
+	for s := ScanStatus(-1); s <= 8; s++ {
+		assert.Equal(t, contains(honoured, s), s.Honoured(), s.String())
+	}
+}
+
+func contains(list []ScanStatus, s ScanStatus) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCreatedAtPrefersUTCAcrossTheDSTFold(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	require.NoError(t, err)
+	// 02:30 happens twice in Rome on 2025-10-26; only the UTC field tells which.
+	s := AppScan{CreatedOn: "2025-10-26 02:30:00", CreatedOnUTC: "2025-10-26 01:30:00"}
+	at, err := s.CreatedAt(rome)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC), at.UTC())
+
+	s.CreatedOnUTC = ""
+	_, err = s.CreatedAt(nil)
+	assert.Error(t, err, "a local time without a zone must not be guessed")
+	at, err = s.CreatedAt(rome)
+	require.NoError(t, err)
+	assert.Equal(t, "2025-10-26 02:30:00", at.In(rome).Format(TimestampLayout))
+}
+
+func TestTimestampRoundTrip(t *testing.T) {
+	rome, err := time.LoadLocation("Europe/Rome")
+	require.NoError(t, err)
+	at := time.Date(2025, 7, 1, 8, 0, 5, 0, time.UTC)
+	ts := NewTimestamp(at, rome)
+	assert.Equal(t, Timestamp("2025-07-01 10:00:05"), ts)
+	back, err := ts.In(rome)
+	require.NoError(t, err)
+	assert.True(t, back.Equal(at))
+	assert.Equal(t, "2025-07-01 10:00", sinceParam(at.Add(54*time.Second), rome))
+	_, err = Timestamp("01.07.2025 10:00").In(rome)
+	assert.Error(t, err)
+	_, err = Timestamp("").UTC()
+	assert.ErrorIs(t, err, ErrNoTimestamp)
+}
