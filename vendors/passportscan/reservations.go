@@ -111,9 +111,9 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 // full walk loses nothing.
 //
 // It stops at an empty page, once Total items arrived, at the page _links.last
-// names, or, when the API says neither, at a page shorter than asked. A short
-// page alone does not stop it while Total says more remain: the API may cap
-// the page size below the limit asked.
+// names, or, when the API sends neither, at a page shorter than asked. A short
+// page does not stop it while Total or the last link says more remain: the
+// API may cap the page size below the limit asked.
 func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCustomers bool, limit int) ([]Reservation, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -136,12 +136,12 @@ func (p *ReservationPage) lastPage(page, limit, seen int) bool {
 	if len(p.Items) == 0 {
 		return true
 	}
-	if p.Total != nil && seen >= *p.Total {
+	last, hasLast := p.Links.Last.Page()
+	if p.Total != nil && seen >= *p.Total || hasLast && page >= last {
 		return true
 	}
-	if last, ok := p.Links.Last.Page(); ok && page >= last {
-		return true
+	if p.Total != nil || hasLast {
+		return false // the API says more remain, whatever this page's size
 	}
-	moreByTotal := p.Total != nil && seen < *p.Total
-	return len(p.Items) < limit && !moreByTotal
+	return len(p.Items) < limit
 }
