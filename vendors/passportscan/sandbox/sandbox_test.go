@@ -23,7 +23,7 @@ import (
 func init() { gin.SetMode(gin.ReleaseMode) }
 
 const (
-	key     = "pk-branch-one"
+	key       = "pk-branch-one"
 	accountID = "69"
 )
 
