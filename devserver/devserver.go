@@ -118,4 +118,3 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	}
 	return srv, nil
 }
-

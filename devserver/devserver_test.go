@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/api/operatorservice/v1"
 
 	"github.com/guestflow/guestflow/devserver"
+	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/temporalclient"
-	"github.com/guestflow/guestflow/workflows"
 )
 
 // The dev server starts from the pinned CLI, and guestflow's search
@@ -25,7 +25,7 @@ func TestDevServerAndSearchAttributes(t *testing.T) {
 	c := srv.Client()
 
 	for range 2 { // the second run must find them and change nothing
-		if err := temporalclient.EnsureSearchAttributes(ctx, c, "default", workflows.SearchAttributes); err != nil {
+		if err := temporalclient.EnsureSearchAttributes(ctx, c, "default", lifecycle.SearchAttributes); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -33,7 +33,7 @@ func TestDevServerAndSearchAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, typ := range workflows.SearchAttributes {
+	for name, typ := range lifecycle.SearchAttributes {
 		if got := resp.GetCustomAttributes()[name]; got != typ {
 			t.Errorf("search attribute %s: got %v, want %v", name, got, typ)
 		}

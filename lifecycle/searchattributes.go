@@ -1,4 +1,4 @@
-package workflows
+package lifecycle
 
 import (
 	"go.temporal.io/api/enums/v1"
@@ -13,6 +13,9 @@ var (
 	BranchIDKey    = temporal.NewSearchAttributeKeyKeyword("BranchId")
 	ArrivalDateKey = temporal.NewSearchAttributeKeyTime("ArrivalDate")
 	StuckReasonKey = temporal.NewSearchAttributeKeyKeyword("StuckReason")
+	// CardNumbers on an Account lets the scan sync find the account of a
+	// scanned card. Card numbers are Passquare's, not personal data.
+	CardNumbersKey = temporal.NewSearchAttributeKeyKeywordList("CardNumbers")
 )
 
 // SearchAttributes lists every custom search attribute with its type, for
@@ -22,4 +25,5 @@ var SearchAttributes = map[string]enums.IndexedValueType{
 	BranchIDKey.GetName():    enums.INDEXED_VALUE_TYPE_KEYWORD,
 	ArrivalDateKey.GetName(): enums.INDEXED_VALUE_TYPE_DATETIME,
 	StuckReasonKey.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD,
+	CardNumbersKey.GetName(): enums.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 }

@@ -1,0 +1,191 @@
+// Package lifecycle is the contract of the guest lifecycle: task queues,
+// workflow ids, the names of signals, updates and queries and their
+// payloads, and the search attributes. The workflows implement it; the
+// activities, the worker, the starter, the pollers and the webhook speak it.
+//
+// One Stay workflow runs per guest per reservation, from arrival to
+// departure; one Account workflow per guest (keyed by phone) holds the
+// loyalty balance and outlives the stays.
+package lifecycle
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/rules"
+)
+
+// Task queues. Passquare calls run on their own queue so that its rate limit
+// (one request per second, and the plan's hourly quota) is enforced by the
+// Temporal server across every worker process.
+const (
+	TaskQueue          = "guestflow"
+	PassquareTaskQueue = "guestflow-passquare"
+)
+
+// Workflow type names, as the Web UI and `temporal workflow list` show them.
+const (
+	StayWorkflowName    = "Stay"
+	AccountWorkflowName = "Account"
+)
+
+// StayWorkflowID is stable for a guest of a reservation at a branch, so
+// re-polling the same guest can only ever reach the one running stay.
+// PassportScan ids are not personal data.
+func StayWorkflowID(branchID string, reservationID, customerID int64) string {
+	return fmt.Sprintf("stay/%s/%d/%d", branchID, reservationID, customerID)
+}
+
+// AccountWorkflowID is the loyalty account of the guest whose E.164 phone
+// hashes to accountKey (rules.AccountKey), so the phone never shows.
+func AccountWorkflowID(accountKey string) string {
+	return "account/" + accountKey
+}
+
+// Signals, updates and queries of the Stay.
+const (
+	// SignalGuestSnapshot carries a newer Guest from PassportScan.
+	SignalGuestSnapshot = "guest-snapshot"
+	// SignalCardInstalled says the guest added the card to their wallet.
+	SignalCardInstalled = "card-installed"
+	// SignalScanRecorded says the account recorded a scan of the guest's card.
+	SignalScanRecorded = "scan-recorded"
+
+	UpdateApproveDocument = "approve-document"
+	UpdateRetry           = "retry"
+	UpdateSkipWallet      = "skip-wallet"
+
+	QueryStatus = "status"
+)
+
+// Signals, updates and queries of the Account.
+const (
+	UpdateOpenAccount = "open-account"
+	UpdateInstallCard = "install-card"
+	UpdateAddBalance  = "add-balance"
+	SignalRecordScan  = "record-scan"
+	SignalCredit      = "credit"
+	QueryBalance      = "balance"
+)
+
+// Stage is where a guest is in the lifecycle. Values are published in the
+// GuestStage search attribute, so their spelling never changes.
+type Stage string
+
+const (
+	StageArrivalFetched   Stage = "ArrivalFetched"
+	StageAwaitingDocument Stage = "AwaitingDocument"
+	StageDocumentVerified Stage = "DocumentVerified"
+	StageMewsUpdated      Stage = "MewsUpdated"
+	StageWalletIssued     Stage = "WalletIssued"
+	StageNoWallet         Stage = "NoWallet"
+	StageScansRecorded    Stage = "ScansRecorded"
+	StageBonusCredited    Stage = "BonusCredited"
+	StageNeedsAttention   Stage = "NeedsAttention"
+	StageCompleted        Stage = "Completed"
+)
+
+// Guest is one guest of one reservation as PassportScan last reported them.
+// It holds personal data: it travels only inside encrypted payloads.
+type Guest struct {
+	BranchID         string          `json:"branchId"`
+	ReservationID    int64           `json:"reservationId"`
+	CustomerID       int64           `json:"customerId"`
+	PMSReservationID string          `json:"pmsReservationId,omitempty"`
+	PMSGuestID       string          `json:"pmsGuestId,omitempty"`
+	Arrival          rules.Date      `json:"arrival"`
+	Departure        rules.Date      `json:"departure"`
+	Profile          rules.Profile   `json:"profile"`
+	Document         *rules.Document `json:"document,omitempty"`
+	// LoyaltyConsent is privacy_flags.loyalty_program; nil when unanswered.
+	LoyaltyConsent *bool `json:"loyaltyConsent,omitempty"`
+}
+
+// BranchRules are the branch's rules as configured when the stay started.
+// They travel in the input so that a configuration change never alters a
+// running workflow's replay.
+type BranchRules struct {
+	Country               string               `json:"country"`
+	TimeZone              string               `json:"timeZone"`
+	AcceptedDocuments     []rules.DocumentType `json:"acceptedDocuments"`
+	AdultAge              int                  `json:"adultAge"`
+	ConsentWhenUnanswered bool                 `json:"consentWhenUnanswered"`
+	BonusPercent          decimal.Decimal      `json:"bonusPercent"`
+	WelcomeBonus          decimal.Decimal      `json:"welcomeBonus"`
+	RealUseStatuses       []int                `json:"realUseStatuses"`
+	Checkout              time.Duration        `json:"checkout"`
+	DepartureGrace        time.Duration        `json:"departureGrace"`
+	PushMessage           string               `json:"pushMessage,omitempty"`
+}
+
+// StayInput starts a Stay.
+type StayInput struct {
+	Guest Guest       `json:"guest"`
+	Rules BranchRules `json:"rules"`
+}
+
+// StaffAction is who asked for a manual action and why; it is kept in the
+// stay's status for the audit trail.
+type StaffAction struct {
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// StayStatus answers QueryStatus.
+type StayStatus struct {
+	WorkflowID   string          `json:"workflowId"`
+	BranchID     string          `json:"branchId"`
+	Stage        Stage           `json:"stage"`
+	Reason       rules.Reason    `json:"reason,omitempty"`
+	LastError    string          `json:"lastError,omitempty"`
+	WaitingFor   string          `json:"waitingFor,omitempty"`
+	StageTimes   []StageTime     `json:"stageTimes"`
+	MewsCustomer string          `json:"mewsCustomerId,omitempty"`
+	Card         *Card           `json:"card,omitempty"`
+	NoWallet     rules.Reason    `json:"noWallet,omitempty"`
+	Approvals    []StaffAction   `json:"approvals,omitempty"`
+	Scans        []ScanRecorded  `json:"scans,omitempty"`
+	Credited     decimal.Decimal `json:"credited"`
+	EndsAt       time.Time       `json:"endsAt"`
+}
+
+// StageTime is when a stage was reached.
+type StageTime struct {
+	Stage Stage     `json:"stage"`
+	At    time.Time `json:"at"`
+}
+
+// Card is the guest's wallet card as Passquare issued it.
+type Card struct {
+	AccountKey string `json:"accountKey"`
+	Number     string `json:"number,omitempty"`
+	Track      string `json:"track,omitempty"`
+	AppleURL   string `json:"appleUrl,omitempty"`
+	GoogleURL  string `json:"googleUrl,omitempty"`
+	FormURL    string `json:"formUrl,omitempty"`
+	Installed  bool   `json:"installed"`
+}
+
+// Scan is one scan of a card at an outlet, from Passcreator.
+type Scan struct {
+	AppScanID string `json:"appScanId"`
+	BranchID  string `json:"branchId"`
+	Barcode   string `json:"barcode"`
+	Status    int    `json:"status"`
+	// Value is the transaction value, when the outlet entered one.
+	Value *decimal.Decimal `json:"value,omitempty"`
+	At    time.Time        `json:"at"`
+	// The scanning branch's bonus rules, as configured when the scan was read.
+	BonusPercent    decimal.Decimal `json:"bonusPercent"`
+	RealUseStatuses []int           `json:"realUseStatuses"`
+}
+
+// ScanRecorded is what the account tells the stay about a scan.
+type ScanRecorded struct {
+	AppScanID string          `json:"appScanId"`
+	Status    int             `json:"status"`
+	Credit    decimal.Decimal `json:"credit"`
+	At        time.Time       `json:"at"`
+}
