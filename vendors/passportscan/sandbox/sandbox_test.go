@@ -318,3 +318,39 @@ error_rate = 0.1
 		require.Equal(t, 200, call(t, s, http.MethodPost, "/v1/service/login", loginHeader(), `{"public_key":"pk-a","account_id":"1"}`).status)
 	}
 }
+
+func TestPutReservationReplacesAndMarksEveryGuest(t *testing.T) {
+	s, _ := newSandbox(t, Options{})
+	tok := login(t, s, key, accountID)
+	guests := func(ids ...int64) []CustomerReservation {
+		var out []CustomerReservation
+		for _, id := range ids {
+			out = append(out, CustomerReservation{Customer: Customer{ID: id}})
+		}
+		return out
+	}
+	changedGuests := func() []any {
+		a := call(t, s, http.MethodGet, "/v1/reservations?arrival_date=2026-05-04&all_customers=0", bearer(tok), "")
+		require.Equal(t, 200, a.status)
+		items := a.body["items"].([]any)
+		if len(items) == 0 {
+			return nil
+		}
+		return items[0].(map[string]any)["customer_reservations"].([]any)
+	}
+	s.PutReservation(accountID, Reservation{ID: 1, ArrivalDate: "2026-05-04", CustomerReservations: guests(10, 11)})
+	assert.Len(t, changedGuests(), 2)
+	require.NoError(t, s.PutCustomer(accountID, 1, Customer{ID: 12})) // a guest added later
+	assert.Len(t, changedGuests(), 1)
+
+	s.PutReservation(accountID, Reservation{ID: 1, ArrivalDate: "2026-05-04", CustomerReservations: guests(10, 12, 13)})
+	assert.Len(t, changedGuests(), 3, "a replaced reservation brings all its guests")
+	got, _ := s.Reservation(accountID, 1)
+	assert.Len(t, got.CustomerReservations, 3)
+
+	s.PutReservation(accountID, Reservation{ID: 2, ArrivalDate: "2026-05-04"})
+	a := call(t, s, http.MethodGet, "/v1/reservations?arrival_date=2026-05-04&all_customers=0", bearer(tok), "")
+	items := a.body["items"].([]any)
+	require.Len(t, items, 1, "a changed reservation without guests still appears")
+	assert.Equal(t, []any{}, items[0].(map[string]any)["customer_reservations"])
+}
