@@ -3,6 +3,7 @@ package passcreator_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,21 @@ func TestDecodeError(t *testing.T) {
 		assert.Equal(t, tc.message, msg, tc.body)
 		assert.Equal(t, tc.requestID, id, tc.body)
 	}
+}
+
+// Passcreator documents no 403, but a proxy or a suspended account may send
+// one: it must reach a human, not be retried.
+func TestForbiddenIsPermanent(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-403")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"error":"account suspended"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := passcreator.New(passcreator.Options{APIKey: apiKey, BaseURL: srv.URL}).GetAppConfiguration(context.Background(), "c")
+	ve := vendorError(t, err)
+	assert.Equal(t, http.StatusForbidden, ve.Status)
+	assert.Equal(t, "account suspended", ve.Message)
+	assert.Equal(t, "req-403", ve.RequestID)
+	assert.False(t, ve.Retryable())
 }

@@ -71,7 +71,8 @@ func (c *Client) ListAppScans(ctx context.Context, configID string, q ScanQuery)
 // short page that still has a next link (the vendor capped the page) goes
 // on from the scans actually received, and a page of only repeats ends the
 // walk with an error rather than looping if the vendor ignores start. The
-// order of the result is the vendor's; callers must not rely on it.
+// order of the result is the vendor's; callers must not rely on it. On an
+// error the scans read so far are returned with it.
 func (c *Client) AllAppScans(ctx context.Context, configID string, since time.Time, loc *time.Location) ([]AppScan, error) {
 	var all []AppScan
 	seen := map[string]bool{}
