@@ -124,13 +124,18 @@ func parseBirthday(s string) (time.Time, bool) {
 }
 
 // parseBound reads start_date/end_date: "01.01.2020" or "31.12.2020 23:59:59"
-// (seconds optional), in UTC. A date alone as an end bound covers that day.
+// (seconds optional), in UTC. An end bound covers its whole day or minute
+// when written without the finer parts.
 func parseBound(s string, end bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2.1.2006 15:04:05", "2.1.2006 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t, nil
+	if t, err := time.ParseInLocation("2.1.2006 15:04:05", s, time.UTC); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2.1.2006 15:04", s, time.UTC); err == nil {
+		if end {
+			t = t.Add(time.Minute - time.Nanosecond)
 		}
+		return t, nil
 	}
 	t, err := time.ParseInLocation("2.1.2006", s, time.UTC)
 	if err != nil {

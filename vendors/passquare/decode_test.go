@@ -1,0 +1,232 @@
+package passquare
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOutcomeForms(t *testing.T) {
+	cases := []struct {
+		in      string
+		ok      bool
+		refused bool
+	}{
+		{`true`, true, false},
+		{`false`, false, true},
+		{`1`, true, false},
+		{`0`, false, true},
+		{`"1"`, true, false},
+		{`"0"`, false, true},
+		{`"true"`, true, false},
+		{`"false"`, false, true},
+		{`"Customer created"`, true, false},
+		{`"SMS not sent"`, false, false},
+		{`"Error: no balance"`, false, false},
+		{`""`, false, false},
+		{`null`, false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			var o Outcome
+			require.NoError(t, json.Unmarshal([]byte(tc.in), &o))
+			assert.Equal(t, tc.ok, o.OK)
+			assert.Equal(t, tc.refused, o.Refused())
+		})
+	}
+	var o Outcome
+	assert.Error(t, json.Unmarshal([]byte(`{}`), &o))
+}
+
+func TestAmountForms(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // "" means unset
+		bad  bool
+	}{
+		{`"12.5"`, "12.5", false},
+		{`12.5`, "12.5", false},
+		{`"300.00"`, "300.00", false},
+		{`5`, "5", false},
+		{`"17,88"`, "17.88", false},
+		{`""`, "", false},
+		{`null`, "", false},
+		{`"abc"`, "", true},
+		{`true`, "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			var a flexAmount
+			require.NoError(t, json.Unmarshal([]byte(tc.in), &a))
+			assert.Equal(t, tc.bad, a.bad)
+			if tc.want == "" {
+				assert.Nil(t, a.ptr())
+			} else {
+				assert.Equal(t, tc.want, amountString(*a.ptr()))
+			}
+		})
+	}
+}
+
+func TestDecodeErrorShapes(t *testing.T) {
+	cases := []struct {
+		name, body, want, wantID string
+		header                   http.Header
+	}{
+		{"error string", `{"error": "Invalid app_key"}`, "Invalid app_key", "", nil},
+		{"message", `{"message": "Customer not found"}`, "Customer not found", "", nil},
+		{"success false", `{"success": false, "message": "phone is required"}`, "phone is required", "", nil},
+		{"error bool and message", `{"error": true, "message": "limit"}`, "limit", "", nil},
+		{"errors list", `{"errors": ["phone is invalid", "name is required"]}`, "phone is invalid; name is required", "", nil},
+		{"errors map", `{"errors": {"phone": ["is invalid"], "birthday": "bad format"}}`, "birthday: bad format; phone: is invalid", "", nil},
+		{"error object", `{"error": {"code": 17, "message": "Quota"}}`, "Quota", "", nil},
+		{"request id header", `{"error": "x"}`, "x", "abc-1", http.Header{"X-Request-Id": {"abc-1"}}},
+		{"request id body", `{"error": "x", "request_id": "r-9"}`, "x", "r-9", nil},
+		{"plain text", `Too Many Requests`, "Too Many Requests", "", nil},
+		{"html", `<html>502</html>`, "", "", nil},
+		{"empty", ``, "", "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			msg, id := DecodeError([]byte(tc.body), tc.header)
+			assert.Equal(t, tc.want, msg)
+			assert.Equal(t, tc.wantID, id)
+		})
+	}
+}
+
+func TestDateForms(t *testing.T) {
+	for _, in := range []string{"11.11.1980", "1980-11-11"} {
+		d, err := ParseDate(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, Date{1980, 11, 11}, d)
+	}
+	d, err := ParseDate("3.5.1980")
+	require.NoError(t, err)
+	assert.Equal(t, "03.05.1980", d.String())
+	assert.Equal(t, "1980-05-03", d.ISO())
+	for _, bad := range []string{"31.02.1980", "1980/11/11", "11-11-1980", ""} {
+		_, err := ParseDate(bad)
+		assert.Error(t, err, bad)
+		if bad != "" {
+			assert.NotContains(t, err.Error(), bad)
+		}
+	}
+}
+
+// Shapes a looser Passquare might send for a customer still decode.
+func TestCustomerLooseShapes(t *testing.T) {
+	var c Customer
+	require.NoError(t, json.Unmarshal([]byte(`{
+		"phone": "+420000000001", "name": "Joe", "birthday": "",
+		"cardNumbers": [120], "cardTracks": [{"card": 120, "track": 7862374687}],
+		"cardInstalls": [{"card": "120", "install": "1"}],
+		"discount": 4.5, "bonus": null, "balance": "10", "remoteId": 6326, "extra_field": {"x": 1}
+	}`), &c))
+	assert.Equal(t, []string{"120"}, c.CardNumbers)
+	assert.Equal(t, []CardTrack{{Card: "120", Track: "7862374687"}}, c.CardTracks)
+	assert.Equal(t, []CardInstall{{Card: "120", Installed: true}}, c.CardInstalls)
+	assert.Nil(t, c.Birthday)
+	assert.Nil(t, c.Email)
+	assert.Equal(t, "4.5", c.Discount.String())
+	assert.True(t, c.Bonus.IsZero())
+	require.NotNil(t, c.RemoteID)
+	assert.Equal(t, "6326", *c.RemoteID)
+}
+
+func TestHookValidateNamesFieldNotValue(t *testing.T) {
+	const phone = "+420777123456"
+	cases := []struct {
+		name, method, customer, field string
+	}{
+		{"create without plus", MethodCreateCustomer, `{"phone": "420777123456", "cardNumbers": ["1"]}`, "phone"},
+		{"create without cards", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": []}`, "cardNumbers"},
+		{"create bad birthday", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "birthday": "25/01/1980"}`, "birthday"},
+		{"create bad balance", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "balance": "lots"}`, "balance"},
+		{"create bad referrer", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "referCustomerPhone": "0777"}`, "referCustomerPhone"},
+		{"read without phone", MethodReadBalance, `{"cardNumbers": ["1"]}`, "phone"},
+		{"read without card", MethodReadBalance, `{"phone": "` + phone + `"}`, "cardNumbers"},
+		{"add without sum", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "transactionId": "t"}`, "sum"},
+		{"add negative sum", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "-5", "transactionId": "t"}`, "sum"},
+		{"add bad sum", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "fifty", "transactionId": "t"}`, "sum"},
+		{"add without transaction", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5"}`, "transactionId"},
+		{"add bad lifetime", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5", "transactionId": "t", "lifetime": "soon"}`, "lifetime"},
+		{"add zero lifetime", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5", "transactionId": "t", "lifetime": 0}`, "lifetime"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := DecodeHook([]byte(`{"crm_key": "k", "method": "` + tc.method + `", "customer": ` + tc.customer + `}`))
+			require.NoError(t, err)
+			var verr error
+			switch tc.method {
+			case MethodCreateCustomer:
+				c, err := h.CreateCustomer()
+				require.NoError(t, err)
+				verr = c.Validate()
+			case MethodReadBalance:
+				c, err := h.ReadBalance()
+				require.NoError(t, err)
+				verr = c.Validate()
+			case MethodAddBalance:
+				c, err := h.AddBalance()
+				require.NoError(t, err)
+				verr = c.Validate()
+			}
+			var fe *FieldError
+			require.ErrorAs(t, verr, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+			assert.ErrorIs(t, verr, ErrInvalid)
+			for _, v := range []string{phone, "420777123456", "25/01/1980", "lots", "fifty", "0777", "soon"} {
+				assert.NotContains(t, verr.Error(), v)
+			}
+		})
+	}
+}
+
+func TestHookLooseForms(t *testing.T) {
+	h, err := DecodeHook([]byte(`{"crm_key": "k", "method": "addBalance", "customer": {
+		"phone": "+420000000001", "cardNumbers": 120, "sum": 50, "transactionId": 778, "lifetime": "3600"}}`))
+	require.NoError(t, err)
+	a, err := h.AddBalance()
+	require.NoError(t, err)
+	require.NoError(t, a.Validate())
+	assert.Equal(t, []string{"120"}, a.CardNumbers)
+	assert.Equal(t, "778", a.TransactionID)
+	assert.Equal(t, int64(3600), *a.Lifetime)
+
+	h, err = DecodeHook([]byte(`{"method": "createCustomer", "customer": {"phone": "+420000000001", "cardNumbers": ["1"], "extra": [], "birthday": null}}`))
+	require.NoError(t, err)
+	c, err := h.CreateCustomer()
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.Nil(t, c.Birthday)
+
+	h, err = DecodeHook([]byte(`{"method": "createCustomer", "customer": {"phone": "+420000000001", "cardNumbers": ["1"], "extra": {"sex": "female", "city": "Rome"}}}`))
+	require.NoError(t, err)
+	c, err = h.CreateCustomer()
+	require.NoError(t, err)
+	assert.Equal(t, "female", c.Extra.Sex)
+	assert.JSONEq(t, `"Rome"`, string(c.Extra.Other["city"]))
+
+	for _, bad := range []string{`not json`, `{"customer": {}}`, `{"method": "readBalance"}`, `{"method": "readBalance", "customer": []}`} {
+		_, err := DecodeHook([]byte(bad))
+		assert.ErrorIs(t, err, ErrInvalid, bad)
+	}
+}
+
+// A createCustomer we encode (as tools playing Passquare do) decodes back.
+func TestCreateCustomerRoundTrip(t *testing.T) {
+	h, err := DecodeHook(fixture(t, "hook_create_customer.json"))
+	require.NoError(t, err)
+	c, err := h.CreateCustomer()
+	require.NoError(t, err)
+	raw, err := json.Marshal(c)
+	require.NoError(t, err)
+	var orig map[string]any
+	require.NoError(t, json.Unmarshal(fixture(t, "hook_create_customer.json"), &orig))
+	origCustomer, _ := json.Marshal(orig["customer"])
+	assert.JSONEq(t, string(origCustomer), string(raw))
+}
