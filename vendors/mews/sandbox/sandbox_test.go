@@ -431,3 +431,12 @@ func TestInspectionReturnsCopies(t *testing.T) {
 	assert.Equal(t, p("2030-05-20T00:00:00Z"), docs[0].ExpirationDate)
 	assert.Panics(t, func() { s.Customers("nobody") })
 }
+
+func TestBodyMustBeAJSONObject(t *testing.T) {
+	s := newSandbox(Options{})
+	for _, body := range []string{``, `[]`, `"x"`, `{"ClientToken":`} {
+		got := send(s, "customers/getAll", []byte(body))
+		assert.Equal(t, http.StatusBadRequest, got.status, body)
+		assert.Contains(t, got.json(t)["Message"], "JSON object", body)
+	}
+}

@@ -23,7 +23,7 @@ func decode(body []byte, req any) *failure {
 
 func decodeProblem(err error) string {
 	var typ *json.UnmarshalTypeError
-	if errors.As(err, &typ) {
+	if errors.As(err, &typ) && typ.Field != "" {
 		return fmt.Sprintf("%s must be %s.", typ.Field, typ.Type)
 	}
 	return "not a JSON object."
