@@ -62,12 +62,18 @@ const (
 
 // Signals, updates and queries of the Account.
 const (
+	// UpdateOpenAccount registers a stay with the account (update-with-start).
 	UpdateOpenAccount = "open-account"
+	// UpdateAttachCard keeps the card Passquare issued for the account.
+	UpdateAttachCard = "attach-card"
+	// UpdateInstallCard is Passquare's createCustomer hook: the guest
+	// installed the card.
 	UpdateInstallCard = "install-card"
-	UpdateAddBalance  = "add-balance"
-	SignalRecordScan  = "record-scan"
-	SignalCredit      = "credit"
-	QueryBalance      = "balance"
+	// UpdateAddBalance is Passquare's addBalance hook.
+	UpdateAddBalance = "add-balance"
+	// SignalRecordScan carries a Scan of one of the account's cards.
+	SignalRecordScan = "record-scan"
+	QueryBalance     = "balance"
 )
 
 // Stage is where a guest is in the lifecycle. Values are published in the
@@ -188,4 +194,114 @@ type ScanRecorded struct {
 	Status    int             `json:"status"`
 	Credit    decimal.Decimal `json:"credit"`
 	At        time.Time       `json:"at"`
+}
+
+// AccountHolder is who the account belongs to, as Passquare needs it. It
+// holds personal data and travels only inside encrypted payloads.
+type AccountHolder struct {
+	Phone      string      `json:"phone"` // E.164
+	FirstName  string      `json:"firstName,omitempty"`
+	LastName   string      `json:"lastName,omitempty"`
+	MiddleName string      `json:"middleName,omitempty"`
+	Email      string      `json:"email,omitempty"`
+	BirthDate  *rules.Date `json:"birthDate,omitempty"`
+}
+
+// AccountInput starts an Account, or continues one as new.
+type AccountInput struct {
+	Key    string        `json:"key"`
+	Holder AccountHolder `json:"holder"`
+	// Carried is the state of the previous run after continue-as-new.
+	Carried *AccountState `json:"carried,omitempty"`
+}
+
+// AccountState is what an Account carries across continue-as-new.
+type AccountState struct {
+	Cards  []Card         `json:"cards"`
+	Ledger rules.Ledger   `json:"ledger"`
+	Scans  []string       `json:"scans"` // recent appScanIds, oldest first
+	Stays  []AccountStay  `json:"stays"` // recent stays, latest last
+	Pushed *PushedBalance `json:"pushed,omitempty"`
+}
+
+// PushedBalance is the balance Passquare last acknowledged.
+type PushedBalance struct {
+	Balance decimal.Decimal `json:"balance"`
+	At      time.Time       `json:"at"`
+}
+
+// AccountStay is a stay that opened the account, with the rules of its
+// branch that the account applies on its behalf.
+type AccountStay struct {
+	WorkflowID   string          `json:"workflowId"`
+	BranchID     string          `json:"branchId"`
+	WelcomeBonus decimal.Decimal `json:"welcomeBonus"`
+	BonusPercent decimal.Decimal `json:"bonusPercent"`
+	PushMessage  string          `json:"pushMessage,omitempty"`
+}
+
+// OpenAccount is UpdateOpenAccount's argument.
+type OpenAccount struct {
+	Holder AccountHolder `json:"holder"`
+	Stay   AccountStay   `json:"stay"`
+}
+
+// AccountView answers UpdateOpenAccount and UpdateAttachCard.
+type AccountView struct {
+	Key     string          `json:"key"`
+	Balance decimal.Decimal `json:"balance"`
+	Cards   []Card          `json:"cards"`
+}
+
+// InstallCard is UpdateInstallCard's argument, from Passquare's
+// createCustomer hook.
+type InstallCard struct {
+	Holder      AccountHolder `json:"holder"`
+	CardNumbers []string      `json:"cardNumbers"`
+	CardTracks  []CardTrack   `json:"cardTracks"`
+}
+
+// CardTrack pairs a card number with its barcode track.
+type CardTrack struct {
+	Card  string `json:"card"`
+	Track string `json:"track"`
+}
+
+// AddBalance is UpdateAddBalance's argument, from Passquare's addBalance
+// hook. The transaction id makes it idempotent.
+type AddBalance struct {
+	TransactionID string          `json:"transactionId"`
+	Sum           decimal.Decimal `json:"sum"`
+	Lifetime      time.Duration   `json:"lifetime,omitempty"` // zero: never burns
+}
+
+// Balance answers QueryBalance, and Passquare's readBalance hook.
+type Balance struct {
+	Balance decimal.Decimal `json:"balance"`
+	// Bonus is the bonus percentage of the guest's latest stay's branch.
+	Bonus    decimal.Decimal `json:"bonus"`
+	Discount decimal.Decimal `json:"discount"`
+	Cards    []string        `json:"cards"`
+}
+
+// Reasons a stay is stuck or goes without a card, beyond the domain rules'
+// own (document and wallet eligibility). Published in StuckReason.
+const (
+	ReasonMewsRefused       rules.Reason = "MewsRefused"
+	ReasonMewsUnavailable   rules.Reason = "MewsUnavailable"
+	ReasonWalletRefused     rules.Reason = "WalletRefused"
+	ReasonWalletUnavailable rules.Reason = "WalletUnavailable"
+	ReasonWalletSkipped     rules.Reason = "WalletSkippedByStaff"
+)
+
+// StaySummary is the Stay's result: what happened, for the hotel's records.
+type StaySummary struct {
+	FinalStage   Stage           `json:"finalStage"`
+	Reason       rules.Reason    `json:"reason,omitempty"`
+	MewsCustomer string          `json:"mewsCustomerId,omitempty"`
+	CardNumber   string          `json:"cardNumber,omitempty"`
+	NoWallet     rules.Reason    `json:"noWallet,omitempty"`
+	Scans        int             `json:"scans"`
+	Credited     decimal.Decimal `json:"credited"`
+	StageTimes   []StageTime     `json:"stageTimes"`
 }

@@ -1,0 +1,323 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/mews"
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
+)
+
+// Mews writes guests into each branch's Mews enterprise.
+type Mews struct {
+	Branches map[string]*mews.Client // by branch id
+}
+
+// UpdateMewsInput is the verified guest to write into Mews.
+type UpdateMewsInput struct {
+	BranchID string `json:"branchId"`
+	// Marker identifies the guest across retries: customers guestflow adds
+	// carry it as their LoyaltyCode, so an add whose answer was lost is found
+	// again instead of added twice. It is made of PassportScan ids only.
+	Marker     string         `json:"marker"`
+	PMSGuestID string         `json:"pmsGuestId,omitempty"`
+	Profile    rules.Profile  `json:"profile"`
+	Document   rules.Verified `json:"document"`
+}
+
+// UpdateMewsResult says what was found and what was written.
+type UpdateMewsResult struct {
+	CustomerID     string   `json:"customerId"`
+	CustomerAdded  bool     `json:"customerAdded"`
+	FieldsFilled   []string `json:"fieldsFilled,omitempty"`
+	DocumentID     string   `json:"documentId"`
+	DocumentAdded  bool     `json:"documentAdded"`
+	DocumentUpdate bool     `json:"documentUpdated"`
+}
+
+// UpdateMews finds the guest's Mews customer or adds one, fills the fields
+// Mews leaves empty without overwriting what the hotel typed, and adds the
+// identity document or brings the matching one up to date. It looks before
+// every write, so a retry after a lost answer writes nothing twice.
+func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsResult, error) {
+	c, ok := a.Branches[in.BranchID]
+	if !ok {
+		return UpdateMewsResult{}, invalidInput("no Mews enterprise configured for branch " + in.BranchID)
+	}
+	docType, ok := rules.MewsDocumentType(in.Document.Type)
+	if !ok {
+		return UpdateMewsResult{}, invalidInput("document type " + string(in.Document.Type) + " has no Mews equivalent")
+	}
+	var res UpdateMewsResult
+
+	customer, err := a.findCustomer(ctx, c, in)
+	if err != nil {
+		return res, vendorFailure(err)
+	}
+	if customer == nil {
+		if customer, err = a.addCustomer(ctx, c, in); err != nil {
+			return res, vendorFailure(err)
+		}
+		res.CustomerAdded = true
+	} else {
+		changes := rules.FillEmpty(profileOf(customer), in.Profile)
+		if !changes.IsEmpty() {
+			if _, err := c.UpdateCustomer(ctx, updateOf(customer.ID, changes)); err != nil {
+				return res, vendorFailure(err)
+			}
+			res.FieldsFilled = changes.Fields()
+		}
+	}
+	res.CustomerID = customer.ID
+	activity.GetLogger(ctx).Info("Mews customer ready", "mews_customer_id", customer.ID, "added", res.CustomerAdded, "fields_filled", res.FieldsFilled)
+
+	docs, err := c.AllIdentityDocuments(ctx, mews.GetIdentityDocumentsRequest{CustomerIDs: []string{customer.ID}})
+	if err != nil {
+		return res, vendorFailure(err)
+	}
+	want := documentOf(customer.ID, mews.DocumentType(docType), in.Document)
+	existing := matchDocument(docs, want)
+	switch {
+	case existing == nil:
+		added, err := c.AddIdentityDocuments(ctx, mews.AddIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentParameters{want}})
+		if err != nil {
+			return res, vendorFailure(err)
+		}
+		if len(added) == 1 {
+			res.DocumentID = added[0].ID
+		}
+		res.DocumentAdded = true
+	default:
+		res.DocumentID = existing.ID
+		if upd, changed := documentUpdate(*existing, want); changed {
+			if _, err := c.UpdateIdentityDocuments(ctx, mews.UpdateIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentUpdate{upd}}); err != nil {
+				return res, vendorFailure(err)
+			}
+			res.DocumentUpdate = true
+		}
+	}
+	return res, nil
+}
+
+// mewsID is the shape of a Mews customer id; PassportScan's pms_guest_id
+// holds one only when the branch's PMS link is Mews.
+var mewsID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// findCustomer looks for the guest, most certain match first: the customer
+// guestflow added earlier (its marker), the PMS link, the e-mail, and last
+// the full name with the birth date. A name alone is never enough.
+func (a *Mews) findCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
+	only := func(req mews.GetCustomersRequest, keep func(mews.Customer) bool) (*mews.Customer, error) {
+		req.Extent = mews.CustomerExtent{Customers: true}
+		page, err := c.AllCustomers(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page.Customers {
+			if cu := page.Customers[i]; !deleted(cu) && (keep == nil || keep(cu)) {
+				return &cu, nil
+			}
+		}
+		return nil, nil
+	}
+	lookups := []func() (*mews.Customer, error){
+		func() (*mews.Customer, error) {
+			return only(mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}}, nil)
+		},
+		func() (*mews.Customer, error) {
+			if !mewsID.MatchString(in.PMSGuestID) {
+				return nil, nil
+			}
+			return only(mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}}, nil)
+		},
+		func() (*mews.Customer, error) {
+			if in.Profile.Email == "" {
+				return nil, nil
+			}
+			return only(mews.GetCustomersRequest{Emails: []string{in.Profile.Email}}, nil)
+		},
+		func() (*mews.Customer, error) {
+			p := in.Profile
+			if p.FirstName == "" || p.LastName == "" || p.BirthDate == nil {
+				return nil, nil
+			}
+			return only(mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}}, func(cu mews.Customer) bool {
+				return cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
+			})
+		},
+	}
+	for _, lookup := range lookups {
+		cu, err := lookup()
+		if err != nil || cu != nil {
+			return cu, err
+		}
+	}
+	return nil, nil
+}
+
+func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
+	p := in.Profile
+	req := mews.AddCustomerRequest{
+		FirstName:       p.FirstName,
+		LastName:        p.LastName,
+		SecondLastName:  p.SecondLastName,
+		NationalityCode: p.Nationality,
+		Sex:             mews.Sex(p.Sex),
+		BirthPlace:      p.BirthPlace,
+		Email:           p.Email,
+		Phone:           p.Phone,
+		LoyaltyCode:     in.Marker,
+	}
+	if p.BirthDate != nil {
+		req.BirthDate = mews.Date{Year: p.BirthDate.Year, Month: p.BirthDate.Month, Day: p.BirthDate.Day}
+	}
+	if !p.Address.IsEmpty() {
+		req.Address = addressOf(p.Address)
+	}
+	added, err := c.AddCustomer(ctx, req)
+	if err == nil {
+		return added, nil
+	}
+	// Someone (the hotel, or our own earlier attempt) holds this e-mail
+	// already: Mews refuses a second customer with it, so use that one.
+	if vendorhttp.IsStatus(err, http.StatusForbidden) && p.Email != "" {
+		existing, ferr := a.findCustomer(ctx, c, in)
+		if ferr == nil && existing != nil {
+			return existing, nil
+		}
+	}
+	return nil, err
+}
+
+func profileOf(c *mews.Customer) rules.Profile {
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	p := rules.Profile{
+		FirstName:      str(c.FirstName),
+		LastName:       c.LastName,
+		SecondLastName: str(c.SecondLastName),
+		BirthPlace:     str(c.BirthPlace),
+		Nationality:    str(c.NationalityCode),
+		Email:          str(c.Email),
+		Phone:          str(c.Phone),
+	}
+	if c.Sex != nil {
+		p.Sex = string(*c.Sex)
+	}
+	if c.BirthDate != nil && !c.BirthDate.IsZero() {
+		p.BirthDate = &rules.Date{Year: c.BirthDate.Year, Month: c.BirthDate.Month, Day: c.BirthDate.Day}
+	}
+	if c.AddressID != nil || c.Address != nil {
+		// The hotel has an address on file: never touch it.
+		p.Address = rules.Address{Line1: "on file"}
+	}
+	return p
+}
+
+func updateOf(id string, ch rules.ProfileChanges) mews.UpdateCustomerRequest {
+	u := mews.UpdateCustomerRequest{CustomerID: id}
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&u.FirstName, ch.FirstName)
+	set(&u.LastName, ch.LastName)
+	set(&u.SecondLastName, ch.SecondLastName)
+	set(&u.BirthPlace, ch.BirthPlace)
+	set(&u.NationalityCode, ch.Nationality)
+	set(&u.Email, ch.Email)
+	set(&u.Phone, ch.Phone)
+	if ch.Sex != nil {
+		u.Sex = mews.Sex(*ch.Sex)
+	}
+	if ch.BirthDate != nil {
+		u.BirthDate = mews.Date{Year: ch.BirthDate.Year, Month: ch.BirthDate.Month, Day: ch.BirthDate.Day}
+	}
+	if ch.Address != nil {
+		u.Address = addressOf(*ch.Address)
+	}
+	return u
+}
+
+func addressOf(a rules.Address) *mews.AddressParameters {
+	return &mews.AddressParameters{Line1: a.Line1, City: a.City, PostalCode: a.PostalCode, CountryCode: a.Country}
+}
+
+func documentOf(customerID string, t mews.DocumentType, d rules.Verified) mews.IdentityDocumentParameters {
+	p := mews.IdentityDocumentParameters{
+		CustomerID:         customerID,
+		Type:               t,
+		Number:             d.Number,
+		IssuingCountryCode: d.IssuingCountry,
+	}
+	if d.ExpirationDate != nil {
+		p.ExpirationDate = mews.DocumentDate{Date: mews.Date{Year: d.ExpirationDate.Year, Month: d.ExpirationDate.Month, Day: d.ExpirationDate.Day}}
+	}
+	if d.IssueDate != nil {
+		p.IssuanceDate = mews.DocumentDate{Date: mews.Date{Year: d.IssueDate.Year, Month: d.IssueDate.Month, Day: d.IssueDate.Day}}
+	}
+	return p
+}
+
+// matchDocument picks the customer's document to update: the same type and
+// number, else the same type (a renewed passport replaces the old one).
+func matchDocument(docs []mews.IdentityDocument, want mews.IdentityDocumentParameters) *mews.IdentityDocument {
+	var sameType *mews.IdentityDocument
+	for i := range docs {
+		d := &docs[i]
+		if d.Type != want.Type {
+			continue
+		}
+		if strings.EqualFold(normaliseNumber(d.Number), normaliseNumber(want.Number)) {
+			return d
+		}
+		if sameType == nil {
+			sameType = d
+		}
+	}
+	return sameType
+}
+
+func normaliseNumber(n string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(n), " ", ""), "-", "")
+}
+
+// documentUpdate lists what differs between Mews' document and the scan.
+func documentUpdate(have mews.IdentityDocument, want mews.IdentityDocumentParameters) (mews.IdentityDocumentUpdate, bool) {
+	u := mews.IdentityDocumentUpdate{ID: have.ID}
+	changed := false
+	if have.Number != want.Number {
+		u.Number, changed = mews.Set(want.Number), true
+	}
+	if !want.ExpirationDate.IsZero() && (have.ExpirationDate == nil || have.ExpirationDate.String() != want.ExpirationDate.String()) {
+		u.ExpirationDate, changed = mews.Set(want.ExpirationDate), true
+	}
+	if !want.IssuanceDate.IsZero() && (have.IssuanceDate == nil || have.IssuanceDate.String() != want.IssuanceDate.String()) {
+		u.IssuanceDate, changed = mews.Set(want.IssuanceDate), true
+	}
+	if want.IssuingCountryCode != "" && (have.IssuingCountryCode == nil || *have.IssuingCountryCode != want.IssuingCountryCode) {
+		u.IssuingCountryCode, changed = mews.Set(want.IssuingCountryCode), true
+	}
+	return u, changed
+}
+
+// MarkerFor is the LoyaltyCode guestflow gives the Mews customers it adds.
+func MarkerFor(reservationID, customerID int64) string {
+	return fmt.Sprintf("GF-%d-%d", reservationID, customerID)
+}
+
+// deleted tells a deleted or merged-away customer, which must not be reused.
+func deleted(c mews.Customer) bool {
+	return c.MergeTargetID != nil || (c.ActivityState != nil && *c.ActivityState == "Deleted")
+}

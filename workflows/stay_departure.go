@@ -1,0 +1,57 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/lifecycle"
+)
+
+// stayUntilDeparture keeps the stay open while the guest is in the hotel:
+// scans and credits arrive from the account as signals, and a guest who got
+// no card gets one as soon as a snapshot (or staff) makes it possible.
+func (s *stay) stayUntilDeparture(ctx workflow.Context) {
+	for {
+		walletPending := s.status.Card == nil && s.walletSkipped == nil
+		newer := s.somethingNew()
+		skipped := s.walletSkipped
+		if !s.await(ctx, time.Time{}, func() bool {
+			return walletPending && (newer() || s.walletSkipped != skipped)
+		}) {
+			return
+		}
+		s.issueWallet(ctx)
+	}
+}
+
+// cardInstalled is the account telling the stay that the guest put the
+// card into their wallet.
+func (s *stay) cardInstalled(card lifecycle.Card) {
+	if s.status.Card == nil || s.status.Card.Number == card.Number {
+		installed := card
+		installed.Installed = true
+		s.status.Card = &installed
+	}
+}
+
+// scanRecorded is the account telling the stay that it recorded a scan of
+// the guest's card, and what it credited for it. The account records each
+// scan once; the stay only keeps the story.
+func (s *stay) scanRecorded(ctx workflow.Context, scan lifecycle.ScanRecorded) {
+	for _, seen := range s.status.Scans {
+		if seen.AppScanID == scan.AppScanID {
+			return
+		}
+	}
+	s.status.Scans = append(s.status.Scans, scan)
+	s.status.Credited = s.status.Credited.Add(scan.Credit)
+	switch {
+	case s.status.Stage == lifecycle.StageNeedsAttention || s.status.Stage == lifecycle.StageCompleted:
+		// staff's attention and the end of the stay outrank scans
+	case s.status.Credited.IsPositive():
+		s.reach(ctx, lifecycle.StageBonusCredited)
+	case s.status.Stage != lifecycle.StageBonusCredited:
+		s.reach(ctx, lifecycle.StageScansRecorded)
+	}
+}

@@ -1,0 +1,58 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+)
+
+// verifyDocument holds the guest until their document passes the branch's
+// rules, or staff approve it. No document yet: AwaitingDocument, for newer
+// snapshots. A failed rule: NeedsAttention, for a rescan or staff. It
+// reports false when the stay ends first.
+func (s *stay) verifyDocument(ctx workflow.Context) bool {
+	for {
+		verified, reason := rules.VerifyDocument(s.guest.Document, s.guest.Arrival, s.rules.AcceptedDocuments)
+		if reason != "" && s.approval != nil && approvable(reason) {
+			verified, reason = approvedDocument(s.guest.Document)
+		}
+		switch reason {
+		case "":
+			s.verified = &verified
+			s.reach(ctx, lifecycle.StageDocumentVerified)
+			return true
+		case rules.DocumentMissing:
+			s.setStage(ctx, lifecycle.StageAwaitingDocument, reason, "", "a document scan at PassportScan")
+		default:
+			s.stuck(ctx, reason, "", "a rescan at PassportScan, or staff approval")
+		}
+		approved := s.approval
+		newer := s.somethingNew()
+		if !s.await(ctx, time.Time{}, func() bool { return newer() || s.approval != approved }) {
+			return false
+		}
+	}
+}
+
+// approvedDocument is the document as staff accepted it: the rules that
+// staff may overrule are skipped, those that make a document unusable in
+// Mews (no number, no country) still apply.
+func approvedDocument(d *rules.Document) (rules.Verified, rules.Reason) {
+	if d == nil {
+		return rules.Verified{}, rules.DocumentMissing
+	}
+	country, ok := rules.CountryAlpha2(d.IssueCountry)
+	if !ok {
+		return rules.Verified{}, rules.DocumentCountryUnknown
+	}
+	return rules.Verified{
+		Type:           d.Type,
+		Number:         d.Number,
+		IssueDate:      d.IssueDate,
+		ExpirationDate: d.ExpirationDate,
+		IssuingCountry: country,
+	}, ""
+}

@@ -1,0 +1,132 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+)
+
+// issueWallet gives an adult guest who consented, and has a phone, a wallet
+// card under their loyalty account. A guest who cannot have one goes on
+// without it (NoWallet, with the reason); a later snapshot that brings the
+// phone or the consent issues it then (stayUntilDeparture tries again).
+func (s *stay) issueWallet(ctx workflow.Context) {
+	if s.walletSkipped != nil {
+		s.noWallet(ctx, lifecycle.ReasonWalletSkipped)
+		return
+	}
+	phone, reason := s.walletPhone()
+	if reason != "" {
+		s.noWallet(ctx, reason)
+		return
+	}
+	holder := s.holder(phone)
+
+	// Passquare's quota is shared by the whole group: issuance queues on its
+	// rate-limited task queue instead of failing, for up to a day.
+	accountCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:             "Open the guest's loyalty account",
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
+		},
+	})
+	var account lifecycle.AccountView
+	err := workflow.ExecuteActivity(accountCtx, accountActivities.OpenAccount, activities.OpenAccountInput{
+		Holder: holder,
+		Stay: lifecycle.AccountStay{
+			WorkflowID:   s.id,
+			BranchID:     s.guest.BranchID,
+			WelcomeBonus: s.rules.WelcomeBonus,
+			BonusPercent: s.rules.BonusPercent,
+			PushMessage:  s.rules.PushMessage,
+		},
+	}).Get(accountCtx, &account)
+	if err != nil {
+		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "staff retry")
+		return
+	}
+	s.accountKey = account.Key
+	if n := len(account.Cards); n > 0 {
+		// A returning guest keeps the card they have.
+		s.status.Card = &account.Cards[n-1]
+		s.reach(ctx, lifecycle.StageWalletIssued)
+		return
+	}
+
+	passquareCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Issue the wallet card through Passquare",
+		TaskQueue:              lifecycle.PassquareTaskQueue,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 15 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+		},
+	})
+	var card lifecycle.Card
+	err = workflow.ExecuteActivity(passquareCtx, passquareActivities.IssueCard, activities.IssueCardInput{
+		AccountKey: account.Key,
+		Holder:     holder,
+		Balance:    account.Balance,
+		Bonus:      s.rules.BonusPercent,
+	}).Get(passquareCtx, &card)
+	if err != nil {
+		reason := lifecycle.ReasonWalletUnavailable
+		if isRefusal(err) {
+			reason = lifecycle.ReasonWalletRefused
+		}
+		s.stuck(ctx, reason, staffMessage(err), "staff retry, or skip the wallet")
+		return
+	}
+	if err := workflow.ExecuteActivity(accountCtx, accountActivities.AttachCard, activities.AttachCardInput{
+		Holder: holder, Card: card,
+	}).Get(accountCtx, nil); err != nil {
+		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "staff retry")
+		return
+	}
+	s.status.Card = &card
+	s.status.NoWallet = ""
+	s.reach(ctx, lifecycle.StageWalletIssued)
+}
+
+// walletPhone applies the wallet rules to the latest snapshot and returns
+// the guest's E.164 phone, or why there is no card.
+func (s *stay) walletPhone() (string, rules.Reason) {
+	g := s.guest
+	ok, reason := rules.WalletEligibility(rules.WalletCandidate{
+		Phone:     g.Profile.Phone,
+		Region:    s.rules.Country,
+		Consent:   rules.LoyaltyConsent(g.LoyaltyConsent, s.rules.ConsentWhenUnanswered),
+		BirthDate: g.Profile.BirthDate,
+		On:        g.Arrival,
+		AdultAge:  s.rules.AdultAge,
+	})
+	if !ok {
+		return "", reason
+	}
+	phone, err := rules.NormalisePhone(g.Profile.Phone, s.rules.Country)
+	if err != nil {
+		return "", rules.PhoneInvalid
+	}
+	return phone, ""
+}
+
+func (s *stay) holder(phone string) lifecycle.AccountHolder {
+	p := s.guest.Profile
+	return lifecycle.AccountHolder{
+		Phone: phone, FirstName: p.FirstName, LastName: p.LastName,
+		Email: p.Email, BirthDate: p.BirthDate,
+	}
+}
+
+func (s *stay) noWallet(ctx workflow.Context, reason rules.Reason) {
+	s.status.NoWallet = reason
+	s.setStage(ctx, lifecycle.StageNoWallet, reason, "", "")
+}
