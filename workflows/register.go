@@ -1,0 +1,18 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/lifecycle"
+)
+
+// Registry is what workflows register on: a worker, or a replayer.
+type Registry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register registers every workflow under its published name.
+func Register(r Registry) {
+	r.RegisterWorkflowWithOptions(Stay, workflow.RegisterOptions{Name: lifecycle.StayWorkflowName})
+	r.RegisterWorkflowWithOptions(Account, workflow.RegisterOptions{Name: lifecycle.AccountWorkflowName})
+}

@@ -1,0 +1,423 @@
+package workflows
+
+import (
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+)
+
+var (
+	arrivalDay = rules.Date{Year: 2026, Month: time.November, Day: 23}
+	startTime  = time.Date(2026, time.November, 23, 8, 0, 0, 0, time.UTC)
+	// Departure 25 Nov at 12:00 Rome (11:00 UTC) plus 24 h of grace.
+	stayEnd = time.Date(2026, time.November, 26, 11, 0, 0, 0, time.UTC)
+)
+
+func date(y int, m time.Month, d int) *rules.Date { return &rules.Date{Year: y, Month: m, Day: d} }
+func yes() *bool                                  { b := true; return &b }
+func no() *bool                                   { b := false; return &b }
+
+func testGuest() lifecycle.Guest {
+	return lifecycle.Guest{
+		BranchID: "rome", ReservationID: 1858, CustomerID: 3263, PMSGuestID: "343433",
+		Arrival: arrivalDay, Departure: rules.Date{Year: 2026, Month: time.November, Day: 25},
+		Profile: rules.Profile{
+			FirstName: "Anna", LastName: "Rossi", BirthDate: date(1980, time.May, 1),
+			Email: "anna.rossi@example.com", Phone: "347 123 4567",
+		},
+		Document: &rules.Document{
+			Type: rules.Passport, Number: "YA1234567", IssueCountry: "ITA",
+			IssueDate: date(2020, time.January, 10), ExpirationDate: date(2030, time.January, 9),
+		},
+		LoyaltyConsent: yes(),
+	}
+}
+
+func testRules() lifecycle.BranchRules {
+	return lifecycle.BranchRules{
+		Country: "IT", TimeZone: "Europe/Rome", AcceptedDocuments: rules.DefaultAcceptedDocuments,
+		AdultAge: 18, BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4},
+		Checkout: 12 * time.Hour, DepartureGrace: 24 * time.Hour,
+	}
+}
+
+// stayTest is a Stay in the test environment with its activities mocked.
+type stayTest struct {
+	testsuite.WorkflowTestSuite
+	env *testsuite.TestWorkflowEnvironment
+	t   *testing.T
+}
+
+func newStayTest(t *testing.T) *stayTest {
+	st := &stayTest{t: t}
+	st.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	st.env = st.NewTestWorkflowEnvironment()
+	st.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: lifecycle.StayWorkflowID("rome", 1858, 3263)})
+	st.env.SetStartTime(startTime)
+	st.env.RegisterWorkflowWithOptions(Stay, workflow.RegisterOptions{Name: lifecycle.StayWorkflowName})
+	st.env.RegisterActivity(&activities.Mews{})
+	st.env.RegisterActivity(&activities.Passquare{})
+	st.env.RegisterActivity(&activities.Accounts{})
+	return st
+}
+
+func (st *stayTest) mewsSucceeds() {
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).
+		Return(activities.UpdateMewsResult{CustomerID: "mews-1", CustomerAdded: true}, nil)
+}
+
+func (st *stayTest) walletSucceeds() {
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1", Balance: decimal.Zero}, nil)
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001", Track: "T1001"}, nil)
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1"}, nil)
+}
+
+func (st *stayTest) run(g lifecycle.Guest) lifecycle.StaySummary {
+	st.t.Helper()
+	st.env.ExecuteWorkflow(lifecycle.StayWorkflowName, lifecycle.StayInput{Guest: g, Rules: testRules()})
+	require.True(st.t, st.env.IsWorkflowCompleted())
+	require.NoError(st.t, st.env.GetWorkflowError())
+	var sum lifecycle.StaySummary
+	require.NoError(st.t, st.env.GetWorkflowResult(&sum))
+	return sum
+}
+
+// at runs f when the workflow's clock reaches start+after.
+func (st *stayTest) at(after time.Duration, f func()) {
+	st.env.RegisterDelayedCallback(f, after)
+}
+
+func (st *stayTest) status() lifecycle.StayStatus {
+	st.t.Helper()
+	v, err := st.env.QueryWorkflow(lifecycle.QueryStatus)
+	require.NoError(st.t, err)
+	var s lifecycle.StayStatus
+	require.NoError(st.t, v.Get(&s))
+	return s
+}
+
+func stages(times []lifecycle.StageTime) []lifecycle.Stage {
+	var out []lifecycle.Stage
+	for _, t := range times {
+		out = append(out, t.Stage)
+	}
+	return out
+}
+
+func TestStayHappyPath(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	st.at(2*time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageWalletIssued, s.Stage)
+		require.Equal(t, "mews-1", s.MewsCustomer)
+		require.Equal(t, "1001", s.Card.Number)
+		require.Equal(t, stayEnd, s.EndsAt.UTC())
+		st.env.SignalWorkflow(lifecycle.SignalCardInstalled, lifecycle.Card{AccountKey: "acct-1", Number: "1001"})
+		st.env.SignalWorkflow(lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{AppScanID: "s1", Status: 2})
+	})
+	st.at(3*time.Hour, func() {
+		require.Equal(t, lifecycle.StageScansRecorded, st.status().Stage)
+		st.env.SignalWorkflow(lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{AppScanID: "s2", Status: 2, Credit: decimal.RequireFromString("2.50")})
+		// the account may repeat a notification: it changes nothing
+		st.env.SignalWorkflow(lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{AppScanID: "s2", Status: 2, Credit: decimal.RequireFromString("2.50")})
+	})
+	st.at(4*time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageBonusCredited, s.Stage)
+		require.True(t, s.Card.Installed)
+	})
+
+	sum := st.run(testGuest())
+
+	require.Equal(t, lifecycle.StageBonusCredited, sum.FinalStage)
+	require.Equal(t, []lifecycle.Stage{
+		lifecycle.StageArrivalFetched, lifecycle.StageDocumentVerified, lifecycle.StageMewsUpdated,
+		lifecycle.StageWalletIssued, lifecycle.StageScansRecorded, lifecycle.StageBonusCredited, lifecycle.StageCompleted,
+	}, stages(sum.StageTimes))
+	require.Equal(t, 2, sum.Scans)
+	require.Equal(t, "2.5", sum.Credited.String())
+	require.Equal(t, "1001", sum.CardNumber)
+	require.Equal(t, stayEnd, sum.StageTimes[len(sum.StageTimes)-1].At.UTC(), "the stay completes at departure plus grace")
+}
+
+func TestStayIssuesCardWithNormalisedPhoneAndBranchRules(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	var opened activities.OpenAccountInput
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { opened = args.Get(1).(activities.OpenAccountInput) }).
+		Return(lifecycle.AccountView{Key: "acct-1", Balance: decimal.RequireFromString("12.00")}, nil)
+	var issued activities.IssueCardInput
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { issued = args.Get(1).(activities.IssueCardInput) }).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001"}, nil)
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).Return(lifecycle.AccountView{}, nil)
+
+	st.run(testGuest())
+
+	require.Equal(t, "+393471234567", opened.Holder.Phone, "the phone is normalised with the branch's country")
+	require.Equal(t, "stay/rome/1858/3263", opened.Stay.WorkflowID)
+	require.Equal(t, "acct-1", issued.AccountKey)
+	require.Equal(t, "12", issued.Balance.String(), "a returning guest's balance is kept on the new card")
+	require.Equal(t, "5", issued.Bonus.String())
+}
+
+func TestStayWaitsForDocumentUntilDeparture(t *testing.T) {
+	st := newStayTest(t)
+	g := testGuest()
+	g.Document = nil
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageAwaitingDocument, s.Stage)
+		require.Equal(t, rules.DocumentMissing, s.Reason)
+		require.NotEmpty(t, s.WaitingFor)
+	})
+
+	sum := st.run(g)
+
+	require.Equal(t, lifecycle.StageAwaitingDocument, sum.FinalStage)
+	require.Equal(t, rules.DocumentMissing, sum.Reason)
+	st.env.AssertNotCalled(t, "UpdateMews", mock.Anything, mock.Anything)
+}
+
+func TestStayDocumentScannedHoursLater(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	g := testGuest()
+	g.Document = nil
+	st.at(5*time.Hour, func() {
+		require.Equal(t, lifecycle.StageAwaitingDocument, st.status().Stage)
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest())
+	})
+	st.at(6*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
+
+	sum := st.run(g)
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+}
+
+func TestStayExpiredDocumentThenRescan(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	g := testGuest()
+	g.Document.ExpirationDate = date(2026, time.November, 22)
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
+		require.Equal(t, rules.DocumentExpired, s.Reason)
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, g) // the same snapshot again changes nothing
+	})
+	st.at(2*time.Hour, func() {
+		require.Equal(t, lifecycle.StageNeedsAttention, st.status().Stage)
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest()) // the renewed passport
+	})
+	st.at(3*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
+
+	st.run(g)
+	st.env.AssertNumberOfCalls(t, "UpdateMews", 1)
+}
+
+func TestStayStaffApproval(t *testing.T) {
+	st := newStayTest(t)
+	var sent activities.UpdateMewsInput
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { sent = args.Get(1).(activities.UpdateMewsInput) }).
+		Return(activities.UpdateMewsResult{CustomerID: "mews-1"}, nil)
+	st.walletSucceeds()
+	g := testGuest()
+	g.Document.ExpirationDate = date(2026, time.November, 1)
+
+	st.at(30*time.Minute, func() {
+		// refused: who and why are required, and the state stays as it is
+		st.env.UpdateWorkflow(lifecycle.UpdateApproveDocument, "1", &updateExpectsError{t: t, contains: "who acts"}, lifecycle.StaffAction{})
+		require.Equal(t, lifecycle.StageNeedsAttention, st.status().Stage)
+		require.Empty(t, st.status().Approvals)
+		st.env.UpdateWorkflow(lifecycle.UpdateApproveDocument, "2", &updateExpectsSuccess{t: t},
+			lifecycle.StaffAction{By: "front-desk-7", Reason: "EU citizen, expired passport accepted for entry"})
+	})
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageWalletIssued, s.Stage)
+		require.Equal(t, "front-desk-7", s.Approvals[0].By)
+	})
+
+	st.run(g)
+	require.Equal(t, "2026-11-01", sent.Document.ExpirationDate.String())
+	require.Equal(t, "IT", sent.Document.IssuingCountry)
+}
+
+func TestStayRefusesApprovalOfMissingDocument(t *testing.T) {
+	st := newStayTest(t)
+	g := testGuest()
+	g.Document = nil
+	st.at(time.Hour, func() {
+		st.env.UpdateWorkflow(lifecycle.UpdateApproveDocument, "1", &updateExpectsError{t: t, contains: "only a document"},
+			lifecycle.StaffAction{By: "night-manager", Reason: "trust me"})
+		st.env.UpdateWorkflow(lifecycle.UpdateRetry, "2", &updateExpectsError{t: t, contains: "nothing to retry"},
+			lifecycle.StaffAction{By: "night-manager", Reason: "try again"})
+	})
+	sum := st.run(g)
+	require.Equal(t, lifecycle.StageAwaitingDocument, sum.FinalStage)
+}
+
+func mewsRefusal() error {
+	return temporal.NewApplicationErrorWithOptions("mews POST customers/add: HTTP 403 (request id r-9)", activities.ErrVendorRefused,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{activities.VendorFault{
+			Vendor: "mews", Status: 403, Message: "The customer's classification forbids changes.", RequestID: "r-9",
+		}}})
+}
+
+func TestStayMewsRefusalGoesToStaffThenRetry(t *testing.T) {
+	st := newStayTest(t)
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{}, mewsRefusal()).Once()
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{CustomerID: "mews-1"}, nil).Once()
+	st.walletSucceeds()
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
+		require.Equal(t, lifecycle.ReasonMewsRefused, s.Reason)
+		require.Equal(t, "The customer's classification forbids changes.", s.LastError, "staff see Mews' own message")
+		st.env.UpdateWorkflow(lifecycle.UpdateRetry, "r1", &updateExpectsSuccess{t: t}, lifecycle.StaffAction{By: "it-desk", Reason: "classification fixed"})
+	})
+	st.at(2*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
+
+	st.run(testGuest())
+	st.env.AssertNumberOfCalls(t, "UpdateMews", 2) // a 403 is not retried by Temporal
+}
+
+func TestStayMewsOutageIsRetriedThenSucceeds(t *testing.T) {
+	st := newStayTest(t)
+	down := temporal.NewApplicationErrorWithOptions("mews POST customers/getAll: HTTP 503", activities.ErrVendorUnavailable,
+		temporal.ApplicationErrorOptions{NextRetryDelay: 30 * time.Second})
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{}, down).Times(3)
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{CustomerID: "mews-1"}, nil).Once()
+	st.walletSucceeds()
+
+	sum := st.run(testGuest())
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+	require.Equal(t, "mews-1", sum.MewsCustomer)
+	st.env.AssertNumberOfCalls(t, "UpdateMews", 4)
+}
+
+func TestStayWithoutCard(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(*lifecycle.Guest)
+		reason rules.Reason
+	}{
+		{"no phone", func(g *lifecycle.Guest) { g.Profile.Phone = "" }, rules.NoPhone},
+		{"no consent", func(g *lifecycle.Guest) { g.LoyaltyConsent = no() }, rules.NoConsent},
+		{"unanswered consent means no by default", func(g *lifecycle.Guest) { g.LoyaltyConsent = nil }, rules.NoConsent},
+		{"minor", func(g *lifecycle.Guest) { g.Profile.BirthDate = date(2012, time.March, 3) }, rules.Minor},
+		{"phone that is not a number", func(g *lifecycle.Guest) { g.Profile.Phone = "12" }, rules.PhoneInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newStayTest(t)
+			st.mewsSucceeds()
+			g := testGuest()
+			tt.edit(&g)
+			sum := st.run(g)
+			require.Equal(t, lifecycle.StageNoWallet, sum.FinalStage)
+			require.Equal(t, tt.reason, sum.NoWallet)
+			st.env.AssertNotCalled(t, "IssueCard", mock.Anything, mock.Anything)
+			st.env.AssertNotCalled(t, "OpenAccount", mock.Anything, mock.Anything)
+		})
+	}
+}
+
+func TestStayLaterSnapshotWithPhoneIssuesCard(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	g := testGuest()
+	g.Profile.Phone = ""
+	st.at(3*time.Hour, func() {
+		require.Equal(t, lifecycle.StageNoWallet, st.status().Stage)
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest())
+	})
+	sum := st.run(g)
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+	require.Equal(t, "1001", sum.CardNumber)
+}
+
+func TestStaySkipWallet(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	g := testGuest()
+	g.Profile.Phone = ""
+	st.at(time.Hour, func() {
+		st.env.UpdateWorkflow(lifecycle.UpdateSkipWallet, "1", &updateExpectsSuccess{t: t}, lifecycle.StaffAction{By: "reception", Reason: "guest declined at the desk"})
+	})
+	st.at(2*time.Hour, func() {
+		st.env.UpdateWorkflow(lifecycle.UpdateSkipWallet, "2", &updateExpectsError{t: t, contains: "skipped already"}, lifecycle.StaffAction{By: "reception", Reason: "again"})
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest()) // a phone arrives, but staff said no card
+	})
+	sum := st.run(g)
+	require.Equal(t, lifecycle.StageNoWallet, sum.FinalStage)
+	require.Equal(t, lifecycle.ReasonWalletSkipped, sum.NoWallet)
+	st.env.AssertNotCalled(t, "IssueCard", mock.Anything, mock.Anything)
+}
+
+func TestStayDepartureMovedBySnapshot(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	st.at(time.Hour, func() {
+		g := testGuest()
+		g.Departure = rules.Date{Year: 2026, Month: time.November, Day: 28}
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, g)
+	})
+	sum := st.run(testGuest())
+	end := sum.StageTimes[len(sum.StageTimes)-1].At.UTC()
+	require.Equal(t, time.Date(2026, time.November, 29, 11, 0, 0, 0, time.UTC), end)
+}
+
+func TestStayRejectsUnknownTimeZone(t *testing.T) {
+	st := newStayTest(t)
+	r := testRules()
+	r.TimeZone = "Mars/Olympus"
+	st.env.ExecuteWorkflow(lifecycle.StayWorkflowName, lifecycle.StayInput{Guest: testGuest(), Rules: r})
+	var app *temporal.ApplicationError
+	require.True(t, errors.As(st.env.GetWorkflowError(), &app))
+	require.Equal(t, "InvalidStayInput", app.Type())
+}
+
+type updateExpectsSuccess struct{ t *testing.T }
+
+func (u *updateExpectsSuccess) Accept()             {}
+func (u *updateExpectsSuccess) Reject(err error)    { u.t.Errorf("update rejected: %v", err) }
+func (u *updateExpectsSuccess) Complete(any, error) {}
+
+type updateExpectsError struct {
+	t        *testing.T
+	contains string
+}
+
+func (u *updateExpectsError) Accept() {
+	u.t.Errorf("update accepted, want refusal containing %q", u.contains)
+}
+func (u *updateExpectsError) Reject(err error) {
+	require.ErrorContains(u.t, err, u.contains)
+}
+func (u *updateExpectsError) Complete(any, error) {}
