@@ -16,16 +16,14 @@ import (
 // Account tunables. The coalescing window lets several credits close
 // together reach Passquare as one call, to spare the hourly quota.
 const (
-	pushCoalesce     = 30 * time.Second
-	keepScanIDs      = 2000
-	keepStays        = 20
-	accountHistoryMB = 5
+	pushCoalesce = 30 * time.Second
+	keepScanIDs  = 2000
+	keepStays    = 20
+	// Beyond these, or when the server suggests it, the account continues
+	// as new with its compacted state, so it can live for years.
+	accountHistoryLimit = 5000
+	accountHistoryMB    = 5
 )
-
-// accountHistoryLimit bounds an account's history in events: beyond it, or
-// when the server suggests it, the account continues as new with its
-// compacted state, so it can live for years.
-var accountHistoryLimit = 5000
 
 // Account is a guest's loyalty account: their cards, the ledger of their
 // balance, and the balance shown on their card. It never completes.
@@ -37,20 +35,29 @@ func Account(ctx workflow.Context, in lifecycle.AccountInput) error {
 	return a.run(ctx)
 }
 
-// run sleeps until the next thing to do: push the balance to Passquare,
-// burn an accrual whose lifetime ended, or continue as new.
+// run sleeps until the next thing to do: record a scan, push the balance to
+// Passquare, burn an accrual whose lifetime ended, or continue as new.
+// Scans are received here, on the main line, so that none can be taken off
+// the channel and then lost when the run continues as new.
 func (a *account) run(ctx workflow.Context) error {
 	for {
-		seen := a.changes
-		wake := a.nextWake()
-		ready := func() bool { return a.changes != seen || a.historyFull(ctx) }
-		if wake.IsZero() {
-			if err := workflow.Await(ctx, ready); err != nil {
-				return err
-			}
-		} else if _, err := workflow.AwaitWithTimeout(ctx, wake.Sub(workflow.Now(ctx)), ready); err != nil {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(a.scans, func(c workflow.ReceiveChannel, _ bool) {
+			var scan lifecycle.Scan
+			c.Receive(ctx, &scan)
+			a.recordScan(ctx, scan)
+		})
+		sel.AddReceive(a.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+		timerCtx, cancelTimer := workflow.WithCancel(ctx)
+		if wake := a.nextWake(); !wake.IsZero() {
+			sel.AddFuture(workflow.NewTimer(timerCtx, wake.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		}
+		sel.Select(ctx)
+		cancelTimer()
+		if err := ctx.Err(); err != nil {
 			return err
 		}
+
 		now := workflow.Now(ctx)
 		a.burnDue(now)
 		if a.pushDue != nil && !now.Before(*a.pushDue) && len(a.state.Cards) > 0 {
@@ -68,9 +75,8 @@ type account struct {
 	state  lifecycle.AccountState
 	logger log.Logger
 	scans  workflow.ReceiveChannel
-
-	// changes counts state changes, so the main loop wakes for new work.
-	changes int
+	// wake tells the main line that an update changed what it waits for.
+	wake workflow.Channel
 	// pushDue is when the balance should next reach Passquare.
 	pushDue *time.Time
 	// pushMessage is the push text for the credits waiting to be pushed.
@@ -83,6 +89,7 @@ func newAccount(ctx workflow.Context, in lifecycle.AccountInput) (*account, erro
 		holder: in.Holder,
 		logger: log.With(workflow.GetLogger(ctx), "account_key", in.Key),
 		scans:  workflow.GetSignalChannel(ctx, lifecycle.SignalRecordScan),
+		wake:   workflow.NewBufferedChannel(ctx, 1),
 	}
 	if in.Carried != nil {
 		a.state = *in.Carried
@@ -102,13 +109,6 @@ func (a *account) setHandlers(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var scan lifecycle.Scan
-			a.scans.Receive(ctx, &scan)
-			a.recordScan(ctx, scan)
-		}
-	})
 	handlers := []struct {
 		name      string
 		handler   any
@@ -141,14 +141,14 @@ func (a *account) openAccount(ctx workflow.Context, o lifecycle.OpenAccount) (li
 	if n := len(a.state.Stays); n > keepStays {
 		a.state.Stays = a.state.Stays[n-keepStays:]
 	}
-	a.changes++
+	a.changed()
 	return a.view(), nil
 }
 
 // attachCard keeps a card Passquare issued for this account.
 func (a *account) attachCard(ctx workflow.Context, card lifecycle.Card) (lifecycle.AccountView, error) {
 	a.addCard(card)
-	a.changes++
+	a.changed()
 	return a.view(), a.publishCards(ctx)
 }
 
@@ -182,7 +182,7 @@ func (a *account) installCard(ctx workflow.Context, in lifecycle.InstallCard) (s
 			_ = workflow.SignalExternalWorkflow(ctx, stay.WorkflowID, "", lifecycle.SignalCardInstalled, card).Get(ctx, nil)
 		}
 	}
-	a.changes++
+	a.changed()
 	return a.key, a.publishCards(ctx)
 }
 
@@ -195,7 +195,7 @@ func (a *account) addBalance(ctx workflow.Context, in lifecycle.AddBalance) (lif
 		At: now, ExpiresAt: rules.ExpiresAfter(now, in.Lifetime),
 	}) {
 		a.schedulePush(now, "")
-		a.changes++
+		a.changed()
 	}
 	return a.balance(), nil
 }
@@ -226,13 +226,18 @@ func (a *account) recordScan(ctx workflow.Context, scan lifecycle.Scan) {
 	} else {
 		credit = decimal.Zero
 	}
-	a.changes++
+	a.changed()
 	a.logger.Info("scan recorded", "app_scan_id", scan.AppScanID, "status", scan.Status, "credited", credit.String())
 	if stay, ok := a.latestStay(); ok {
 		_ = workflow.SignalExternalWorkflow(ctx, stay.WorkflowID, "", lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{
 			AppScanID: scan.AppScanID, Status: scan.Status, Credit: credit, At: scan.At,
 		}).Get(ctx, nil)
 	}
+}
+
+// changed wakes the main line after an update, to reschedule its timer.
+func (a *account) changed() {
+	a.wake.SendAsync(struct{}{})
 }
 
 // burnDue burns the accruals whose lifetime has ended.

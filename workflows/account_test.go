@@ -1,0 +1,186 @@
+package workflows
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+)
+
+type accountTest struct {
+	testsuite.WorkflowTestSuite
+	env    *testsuite.TestWorkflowEnvironment
+	t      *testing.T
+	pushes []activities.PushBalanceInput
+}
+
+func newAccountTest(t *testing.T) *accountTest {
+	at := &accountTest{t: t}
+	at.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	at.env = at.NewTestWorkflowEnvironment()
+	at.env.SetStartTime(startTime)
+	at.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: lifecycle.AccountWorkflowID("acct-1")})
+	at.env.RegisterWorkflowWithOptions(Account, workflow.RegisterOptions{Name: lifecycle.AccountWorkflowName})
+	at.env.RegisterActivity(&activities.Passquare{})
+	at.env.OnActivity(passquareActivities.PushBalance, mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { at.pushes = append(at.pushes, args.Get(1).(activities.PushBalanceInput)) }).
+		Return(nil)
+	// The stay the account tells about installs and scans.
+	at.env.OnSignalExternalWorkflow(mock.Anything, "stay/rome/1858/3263", "", mock.Anything, mock.Anything).Return(nil)
+	return at
+}
+
+var holder = lifecycle.AccountHolder{Phone: "+393471234567", FirstName: "Anna", LastName: "Rossi"}
+
+func (at *accountTest) open() {
+	at.update(lifecycle.UpdateOpenAccount, "open", lifecycle.OpenAccount{Holder: holder, Stay: lifecycle.AccountStay{
+		WorkflowID: "stay/rome/1858/3263", BranchID: "rome",
+		WelcomeBonus: decimal.RequireFromString("10"), BonusPercent: decimal.RequireFromString("5"),
+	}})
+	at.update(lifecycle.UpdateAttachCard, "attach", lifecycle.Card{AccountKey: "acct-1", Number: "1001"})
+}
+
+func (at *accountTest) update(name, id string, arg any) {
+	at.env.UpdateWorkflow(name, id, &updateExpectsSuccess{t: at.t}, arg)
+}
+
+func (at *accountTest) balance() lifecycle.Balance {
+	v, err := at.env.QueryWorkflow(lifecycle.QueryBalance)
+	require.NoError(at.t, err)
+	var b lifecycle.Balance
+	require.NoError(at.t, v.Get(&b))
+	return b
+}
+
+// run runs the account for a while (accounts never end by themselves).
+func (at *accountTest) run(d time.Duration) {
+	at.env.RegisterDelayedCallback(func() { at.env.CancelWorkflow() }, d)
+	at.env.ExecuteWorkflow(lifecycle.AccountWorkflowName, lifecycle.AccountInput{Key: "acct-1", Holder: holder})
+}
+
+func money(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }
+
+func scan(id string, status int, value *decimal.Decimal) lifecycle.Scan {
+	return lifecycle.Scan{AppScanID: id, BranchID: "rome", Barcode: "1001", Status: status, Value: value,
+		BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4}}
+}
+
+func TestAccountCreditsScansOnceAndCoalescesPushes(t *testing.T) {
+	at := newAccountTest(t)
+	at.env.RegisterDelayedCallback(func() {
+		at.open()
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s1", 2, money("100.00"))) // 5.00
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s1", 2, money("100.00"))) // duplicate delivery
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s2", 4, money("33.33")))  // 1.67 (half-up)
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s3", 3, money("50.00")))  // pass not found: no credit
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s4", 2, nil))             // no transaction value
+	}, time.Minute)
+	at.env.RegisterDelayedCallback(func() {
+		require.Equal(t, "6.67", at.balance().Balance.StringFixed(2))
+		require.Len(t, at.pushes, 1, "credits close together reach Passquare in one call")
+		require.Equal(t, "6.67", at.pushes[0].Balance.StringFixed(2))
+		require.Equal(t, "+393471234567", at.pushes[0].Phone)
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s2", 4, money("33.33"))) // an overlap of the scan sync
+	}, 10*time.Minute)
+	at.run(time.Hour)
+
+	require.Equal(t, "6.67", at.balance().Balance.StringFixed(2))
+	require.Len(t, at.pushes, 1, "a duplicate scan pushes nothing")
+}
+
+func TestAccountAddBalanceIsIdempotentAndBurns(t *testing.T) {
+	at := newAccountTest(t)
+	at.env.RegisterDelayedCallback(func() {
+		at.open()
+		add := lifecycle.AddBalance{TransactionID: "tx-1", Sum: decimal.RequireFromString("50.00"), Lifetime: 24 * time.Hour}
+		at.update(lifecycle.UpdateAddBalance, "u1", add)
+		at.update(lifecycle.UpdateAddBalance, "u2", add) // Passquare delivered the hook twice
+		at.env.UpdateWorkflow(lifecycle.UpdateAddBalance, "u3", &updateExpectsError{t: t, contains: "sum must be positive"},
+			lifecycle.AddBalance{TransactionID: "tx-2", Sum: decimal.RequireFromString("-5")})
+	}, time.Minute)
+	at.env.RegisterDelayedCallback(func() {
+		require.Equal(t, "50", at.balance().Balance.String())
+	}, time.Hour)
+	at.env.RegisterDelayedCallback(func() {
+		require.Equal(t, "0", at.balance().Balance.String(), "the accrual burned when its lifetime ended")
+	}, 26*time.Hour)
+	at.run(30 * time.Hour)
+
+	require.Len(t, at.pushes, 2, "one push for the accrual, one for its burn")
+	require.Equal(t, "50", at.pushes[0].Balance.String())
+	require.Equal(t, "0", at.pushes[1].Balance.String())
+}
+
+func TestAccountInstallCardCreditsWelcomeOncePerCard(t *testing.T) {
+	at := newAccountTest(t)
+	var keys []string
+	at.env.RegisterDelayedCallback(func() {
+		at.open()
+		install := lifecycle.InstallCard{Holder: holder, CardNumbers: []string{"1001"}, CardTracks: []lifecycle.CardTrack{{Card: "1001", Track: "T1001"}}}
+		for i := range 2 {
+			at.env.UpdateWorkflow(lifecycle.UpdateInstallCard, []string{"i1", "i2"}[i], &captureResult{t: t, into: &keys}, install)
+		}
+	}, time.Minute)
+	at.run(time.Hour)
+
+	require.Equal(t, []string{"acct-1", "acct-1"}, keys, "the account key is Passquare's customerId")
+	b := at.balance()
+	require.Equal(t, "10", b.Balance.String())
+	require.Equal(t, "5", b.Bonus.String())
+	require.Equal(t, []string{"1001"}, b.Cards)
+}
+
+func TestAccountContinuesAsNewWithItsState(t *testing.T) {
+	at := newAccountTest(t)
+	at.env.RegisterDelayedCallback(func() {
+		at.open()
+		for i := range 12 {
+			at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s"+string(rune('a'+i)), 2, money("10")))
+		}
+	}, time.Minute)
+	at.env.RegisterDelayedCallback(func() {
+		at.env.SetContinueAsNewSuggested(true)                                          // as the server does when the history grows long
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("late", 2, money("10"))) // arrives as the run ends
+	}, 2*time.Minute)
+	at.env.ExecuteWorkflow(lifecycle.AccountWorkflowName, lifecycle.AccountInput{Key: "acct-1", Holder: holder})
+
+	require.True(t, at.env.IsWorkflowCompleted())
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(t, at.env.GetWorkflowError(), &can)
+	var next lifecycle.AccountInput
+	require.NoError(t, converterDecode(can, &next))
+	require.Equal(t, "acct-1", next.Key)
+	require.Equal(t, "6.5", next.Carried.Ledger.Balance().String(), "thirteen scans of 10.00 at 5 %")
+	require.Len(t, next.Carried.Scans, 13, "scan ids survive, so a late duplicate is still refused")
+	require.Nil(t, next.Carried.Pushed, "the new run pushes the balance this run did not")
+	require.Equal(t, "1001", next.Carried.Cards[0].Number)
+	require.True(t, next.Carried.Ledger.Has(rules.ScanEntryID("sa")))
+}
+
+type captureResult struct {
+	t    *testing.T
+	into *[]string
+}
+
+func (c *captureResult) Accept()          {}
+func (c *captureResult) Reject(err error) { c.t.Errorf("update rejected: %v", err) }
+func (c *captureResult) Complete(v any, err error) {
+	require.NoError(c.t, err)
+	*c.into = append(*c.into, v.(string))
+}
+
+func converterDecode(can *workflow.ContinueAsNewError, into any) error {
+	return converter.GetDefaultDataConverter().FromPayloads(can.Input, into)
+}
