@@ -22,6 +22,7 @@ type Group struct {
 	Passquare    Passquare          `toml:"passquare"`
 	Passcreator  Passcreator        `toml:"passcreator"`
 	Loyalty      Loyalty            `toml:"loyalty"`
+	Encryption   Encryption         `toml:"encryption"`
 	Branches     map[string]*Branch `toml:"branches"`
 
 	// BranchIDs lists the branches in sorted order, for deterministic loops.
@@ -70,6 +71,19 @@ type Loyalty struct {
 	// AccountKeySecret keys the hash that turns a phone number into the
 	// loyalty account's workflow id, so the phone is never visible.
 	AccountKeySecret Secret `toml:"account_key_secret"`
+}
+
+// Encryption protects the personal data inside Temporal payloads.
+type Encryption struct {
+	// PayloadKey is the AES-256 key, 32 bytes as base64 or hex. Every worker,
+	// webhook and starter of the group must share it; losing it makes the
+	// histories unreadable.
+	PayloadKey Secret `toml:"payload_key"`
+	// UIOrigin is the Temporal Web UI's origin, allowed to call the codec
+	// server from staff's browsers, e.g. "https://temporal.example-hotels.com".
+	UIOrigin string `toml:"ui_origin"`
+	// CodecToken, when set, is the bearer token the Web UI must send.
+	CodecToken Secret `toml:"codec_token"`
 }
 
 // Branch is one hotel of the group.

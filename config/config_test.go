@@ -16,6 +16,7 @@ var env = map[string]string{
 	"GUESTFLOW_ACCOUNT_KEY_SECRET": "0123456789abcdef0123",
 	"ROME_PASSPORTSCAN_API_KEY":    "rome-passportscan-key-value",
 	"ROME_MEWS_ACCESS_TOKEN":       "rome-mews-token-value",
+	"GUESTFLOW_PAYLOAD_KEY":        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 }
 
 func lookup(vars map[string]string) func(string) (string, bool) {
@@ -122,6 +123,12 @@ func TestParseInvalid(t *testing.T) {
 			name: "grace that does not parse",
 			edit: func(s string) string { return strings.Replace(s, `"36h"`, `"a day and a half"`, 1) },
 			want: []string{`branch "lisbon"`, "field rules.departure_grace"},
+		},
+		{
+			name:    "payload key of the wrong length",
+			env:     map[string]string{"GUESTFLOW_PAYLOAD_KEY": "dG9vLXNob3J0"},
+			want:    []string{"[encryption]", "field payload_key", "32 bytes"},
+			secrets: []string{"dG9vLXNob3J0"},
 		},
 		{
 			name: "bad plan",

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"github.com/guestflow/guestflow/payloadcodec"
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
 )
@@ -219,6 +220,14 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	if len(g.Loyalty.AccountKeySecret) < 16 {
 		v.group("loyalty", "account_key_secret", "required, at least 16 characters")
 	}
+
+	secret(&g.Encryption.PayloadKey, true, in("encryption", "payload_key"))
+	if g.Encryption.PayloadKey != "" {
+		if _, err := payloadcodec.New(g.Encryption.PayloadKey.Value()); err != nil {
+			v.group("encryption", "payload_key", "%s", err.Error())
+		}
+	}
+	secret(&g.Encryption.CodecToken, false, in("encryption", "codec_token"))
 
 	if len(g.Branches) == 0 {
 		v.group("branches", "", "at least one branch is required")

@@ -20,6 +20,7 @@ import (
 	"github.com/guestflow/guestflow/config"
 	"github.com/guestflow/guestflow/envflag"
 	"github.com/guestflow/guestflow/logging"
+	"github.com/guestflow/guestflow/payloadcodec"
 	"github.com/guestflow/guestflow/telemetry"
 	"github.com/guestflow/guestflow/temporalclient"
 )
@@ -47,6 +48,8 @@ type Program struct {
 	Config   *config.Group
 	Metrics  *telemetry.Registry
 	Temporal client.Client
+	// Codec encrypts payloads; the same one backs the Web UI's codec server.
+	Codec *payloadcodec.Codec
 }
 
 // Start parses args, then builds the logger, reads the configuration and
@@ -68,12 +71,16 @@ func Start(fs *pflag.FlagSet, f *Flags, args []string, stderr io.Writer) (*Progr
 	if err != nil {
 		return nil, err
 	}
+	codec, err := payloadcodec.New(cfg.Encryption.PayloadKey.Value())
+	if err != nil {
+		return nil, err // config.Load has checked the key already
+	}
 	metrics := telemetry.NewRegistry()
-	tc, err := f.Temporal.Dial(logger, metrics.TemporalHandler())
+	tc, err := f.Temporal.Dial(logger, metrics.TemporalHandler(), codec.DataConverter())
 	if err != nil {
 		return nil, err
 	}
-	return &Program{Logger: logger, Config: cfg, Metrics: metrics, Temporal: tc}, nil
+	return &Program{Logger: logger, Config: cfg, Metrics: metrics, Temporal: tc, Codec: codec}, nil
 }
 
 // Close releases the Temporal connection.

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/guestflow/guestflow/logging"
 )
@@ -31,8 +32,10 @@ func (o *Options) AddFlags(fs *pflag.FlagSet) {
 }
 
 // ClientOptions loads the client options from the profile file and the
-// environment, then applies the flags.
-func (o Options) ClientOptions(logger *slog.Logger, metrics client.MetricsHandler) (client.Options, error) {
+// environment, then applies the flags. dc is the data converter every
+// program of the group shares (it encrypts payloads); nil means Temporal's
+// default.
+func (o Options) ClientOptions(logger *slog.Logger, metrics client.MetricsHandler, dc converter.DataConverter) (client.Options, error) {
 	profile, err := envconfig.LoadClientConfigProfile(envconfig.LoadClientConfigProfileOptions{})
 	if err != nil {
 		return client.Options{}, fmt.Errorf("temporal client configuration: %w", err)
@@ -55,14 +58,15 @@ func (o Options) ClientOptions(logger *slog.Logger, metrics client.MetricsHandle
 	}
 	opts.Logger = logging.ForTemporal(logger)
 	opts.MetricsHandler = metrics
+	opts.DataConverter = dc
 	return opts, nil
 }
 
 // Dial connects lazily: the client is returned even when the server is not
 // up yet, so a program can start, report not-ready, and recover without a
 // restart loop. Readiness checks tell operators when Temporal is reachable.
-func (o Options) Dial(logger *slog.Logger, metrics client.MetricsHandler) (client.Client, error) {
-	opts, err := o.ClientOptions(logger, metrics)
+func (o Options) Dial(logger *slog.Logger, metrics client.MetricsHandler, dc converter.DataConverter) (client.Client, error) {
+	opts, err := o.ClientOptions(logger, metrics, dc)
 	if err != nil {
 		return nil, err
 	}

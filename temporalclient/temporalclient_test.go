@@ -27,7 +27,7 @@ func TestClientOptions(t *testing.T) {
 			for _, k := range []string{"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY"} {
 				t.Setenv(k, tt.env[k])
 			}
-			opts, err := tt.flags.ClientOptions(slog.New(slog.DiscardHandler), nil)
+			opts, err := tt.flags.ClientOptions(slog.New(slog.DiscardHandler), nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
