@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/contrib/envconfig"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/guestflow/guestflow/envflag"
 	"github.com/guestflow/guestflow/logging"
 )
 
@@ -24,11 +25,12 @@ type Options struct {
 	Namespace string
 }
 
-// AddFlags registers the flags. Their environment fallbacks are the
-// variables the SDK's envconfig reads itself, so they are not bound again.
+// AddFlags registers the flags, fed by the variables the temporal CLI uses.
 func (o *Options) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Address, "temporal-address", "", "Temporal frontend host:port (default localhost:7233, or TEMPORAL_ADDRESS)")
-	fs.StringVar(&o.Namespace, "temporal-namespace", "", "Temporal namespace (default \"default\", or TEMPORAL_NAMESPACE)")
+	fs.StringVar(&o.Address, "temporal-address", "", "Temporal frontend host:port (default localhost:7233)")
+	fs.StringVar(&o.Namespace, "temporal-namespace", "", "Temporal namespace (default \"default\")")
+	envflag.Env(fs, "temporal-address", "TEMPORAL_ADDRESS")
+	envflag.Env(fs, "temporal-namespace", "TEMPORAL_NAMESPACE")
 }
 
 // ClientOptions loads the client options from the profile file and the
