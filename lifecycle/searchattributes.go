@@ -13,8 +13,8 @@ var (
 	BranchIDKey    = temporal.NewSearchAttributeKeyKeyword("BranchId")
 	ArrivalDateKey = temporal.NewSearchAttributeKeyTime("ArrivalDate")
 	StuckReasonKey = temporal.NewSearchAttributeKeyKeyword("StuckReason")
-	// CardNumbers on an Account lets the scan sync find the account of a
-	// scanned card. Card numbers are Passquare's, not personal data.
+	// CardNumbers on an Account holds its cards' numbers and barcode tracks,
+	// so a scan finds its account. They are Passquare's, not personal data.
 	CardNumbersKey = temporal.NewSearchAttributeKeyKeywordList("CardNumbers")
 )
 

@@ -340,14 +340,18 @@ func (a *account) addCard(card lifecycle.Card) {
 	a.state.Cards = append(a.state.Cards, card)
 }
 
-// publishCards lets the scan sync find this account by card number.
+// publishCards lets the scan sync find this account by what an outlet's
+// scanner reads: the card number or its barcode track.
 func (a *account) publishCards(ctx workflow.Context) error {
 	if len(a.state.Cards) == 0 {
 		return nil
 	}
-	numbers := make([]string, 0, len(a.state.Cards))
+	numbers := make([]string, 0, 2*len(a.state.Cards))
 	for _, c := range a.state.Cards {
 		numbers = append(numbers, c.Number)
+		if c.Track != "" && c.Track != c.Number {
+			numbers = append(numbers, c.Track)
+		}
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, lifecycle.CardNumbersKey.ValueSet(numbers))
 }
