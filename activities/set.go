@@ -6,11 +6,16 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
 	"github.com/guestflow/guestflow/vendors/mews"
+	"github.com/guestflow/guestflow/vendors/passcreator"
+	"github.com/guestflow/guestflow/vendors/passportscan"
 	"github.com/guestflow/guestflow/vendors/passquare"
 	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
@@ -20,24 +25,54 @@ const ClientName = "guestflow 0.1.0"
 
 // Set is every activity struct, built from the group's configuration.
 type Set struct {
-	Mews      *Mews
-	Passquare *Passquare
-	Accounts  *Accounts
+	PassportScan *PassportScan
+	Mews         *Mews
+	Passquare    *Passquare
+	Passcreator  *Passcreator
+	Accounts     *Accounts
 }
 
 // FromConfig builds the vendor clients and the activities that use them.
-func FromConfig(cfg *config.Group, tc client.Client, metrics *vendorhttp.Metrics, logger *slog.Logger) *Set {
+func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, logger *slog.Logger) *Set {
+	metrics := vendorhttp.NewMetrics(reg)
 	httpClient := &http.Client{Transport: http.DefaultTransport}
+	ps := &PassportScan{Branches: map[string]*passportscan.Client{}, Rules: map[string]lifecycle.BranchRules{}, Temporal: tc}
 	m := &Mews{Branches: map[string]*mews.Client{}}
+	pc := &Passcreator{
+		Client: passcreator.New(passcreator.Options{
+			APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL,
+			HTTP: httpClient, Metrics: metrics, Logger: logger,
+		}),
+		Location: cfg.Passcreator.Location,
+		Temporal: tc,
+		Outlets:  map[string]Outlet{},
+		UnknownCards: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guestflow_scans_unknown_card_total",
+			Help: "Outlet scans of cards no loyalty account holds, by branch.",
+		}, []string{"branch"}),
+	}
+	reg.MustRegister(pc.UnknownCards)
 	base := mews.New(mews.Options{
 		BaseURL: cfg.Mews.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
 		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName,
 	})
 	for _, id := range cfg.BranchIDs {
-		m.Branches[id] = base.ForEnterprise(cfg.Branches[id].MewsAccessToken.Value())
+		b := cfg.Branches[id]
+		rules := BranchRules(b)
+		ps.Branches[id] = passportscan.New(passportscan.Options{
+			APIKey: b.PassportScanAPIKey.Value(), AccountID: b.PassportScanAccountID,
+			BaseURL: cfg.PassportScan.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
+		})
+		ps.Rules[id] = rules
+		m.Branches[id] = base.ForEnterprise(b.MewsAccessToken.Value())
+		if b.PasscreatorAppConfigurationID != "" {
+			pc.Outlets[b.PasscreatorAppConfigurationID] = Outlet{BranchID: id, TransactionValueProperty: b.TransactionValueProperty, Rules: rules}
+		}
 	}
 	return &Set{
-		Mews: m,
+		PassportScan: ps,
+		Passcreator:  pc,
+		Mews:         m,
 		Passquare: &Passquare{
 			Client: passquare.New(passquare.Options{
 				AppKey: cfg.Passquare.AppKey.Value(), BaseURL: cfg.Passquare.BaseURL,
@@ -53,8 +88,31 @@ func FromConfig(cfg *config.Group, tc client.Client, metrics *vendorhttp.Metrics
 
 // Register registers the activities of the main task queue.
 func (s *Set) Register(r worker.ActivityRegistry) {
+	r.RegisterActivity(s.PassportScan)
 	r.RegisterActivity(s.Mews)
+	r.RegisterActivity(s.Passcreator)
 	r.RegisterActivity(s.Accounts)
+}
+
+// BranchRules are the branch's configured rules as a stay carries them.
+func BranchRules(b *config.Branch) lifecycle.BranchRules {
+	docs := make([]rules.DocumentType, 0, len(b.Rules.AcceptedDocuments))
+	for _, d := range b.Rules.AcceptedDocuments {
+		docs = append(docs, rules.DocumentType(d))
+	}
+	return lifecycle.BranchRules{
+		Country:               b.Country,
+		TimeZone:              b.TimeZone,
+		AcceptedDocuments:     docs,
+		AdultAge:              b.Rules.AdultAge,
+		ConsentWhenUnanswered: b.Rules.ConsentWhenUnanswered,
+		BonusPercent:          b.Rules.BonusPercent,
+		WelcomeBonus:          b.Rules.WelcomeBonus,
+		RealUseStatuses:       b.Rules.RealUseStatuses,
+		Checkout:              b.Rules.CheckoutOffset(),
+		DepartureGrace:        b.Rules.DepartureGrace.Duration,
+		PushMessage:           b.Rules.PushMessage,
+	}
 }
 
 // RegisterPassquare registers the activities of the Passquare task queue.

@@ -305,3 +305,44 @@ type StaySummary struct {
 	Credited     decimal.Decimal `json:"credited"`
 	StageTimes   []StageTime     `json:"stageTimes"`
 }
+
+// Workflow type names of the feeders.
+const (
+	PollArrivalsWorkflowName     = "PollArrivals"
+	BackfillArrivalsWorkflowName = "BackfillArrivals"
+	SyncScansWorkflowName        = "SyncScans"
+)
+
+// PollArrivals is the input of a branch's arrivals poll, run by its
+// Schedules: the frequent one asks only for changes (Full false), the
+// reconciling one for everything (Full true).
+type PollArrivals struct {
+	BranchID string `json:"branchId"`
+	TimeZone string `json:"timeZone"`
+	Full     bool   `json:"full"`
+}
+
+// BackfillArrivals re-reads a branch's arrivals for a range of days, for a
+// new branch or after an outage.
+type BackfillArrivals struct {
+	BranchID string     `json:"branchId"`
+	From     rules.Date `json:"from"`
+	To       rules.Date `json:"to"`
+}
+
+// SyncScans is the input of an app configuration's scan sync Schedule.
+type SyncScans struct {
+	AppConfigurationID string `json:"appConfigurationId"`
+	// Lookback re-reads this much before the watermark, for scans that
+	// devices upload late; the accounts drop what they have seen.
+	Lookback time.Duration `json:"lookback"`
+}
+
+// ScanWatermark is a scan sync's result and the next run's starting point
+// (the Schedule hands it over as the last completion result).
+type ScanWatermark struct {
+	At        time.Time `json:"at"`
+	Scans     int       `json:"scans"`
+	Delivered int       `json:"delivered"`
+	Unknown   int       `json:"unknown"`
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/program"
 	"github.com/guestflow/guestflow/telemetry"
-	"github.com/guestflow/guestflow/vendors/vendorhttp"
 	"github.com/guestflow/guestflow/workflows"
 )
 
@@ -30,7 +29,7 @@ func run(args []string) error {
 	ctx, stop := program.SignalContext()
 	defer stop()
 
-	acts := activities.FromConfig(p.Config, p.Temporal, vendorhttp.NewMetrics(p.Metrics), p.Logger)
+	acts := activities.FromConfig(p.Config, p.Temporal, p.Metrics, p.Logger)
 	stays := worker.New(p.Temporal, lifecycle.TaskQueue, worker.Options{})
 	workflows.Register(stays)
 	acts.Register(stays)

@@ -15,4 +15,7 @@ type Registry interface {
 func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(Stay, workflow.RegisterOptions{Name: lifecycle.StayWorkflowName})
 	r.RegisterWorkflowWithOptions(Account, workflow.RegisterOptions{Name: lifecycle.AccountWorkflowName})
+	r.RegisterWorkflowWithOptions(PollArrivals, workflow.RegisterOptions{Name: lifecycle.PollArrivalsWorkflowName})
+	r.RegisterWorkflowWithOptions(BackfillArrivals, workflow.RegisterOptions{Name: lifecycle.BackfillArrivalsWorkflowName})
+	r.RegisterWorkflowWithOptions(SyncScans, workflow.RegisterOptions{Name: lifecycle.SyncScansWorkflowName})
 }

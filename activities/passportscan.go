@@ -1,0 +1,200 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/passportscan"
+)
+
+// PassportScan reads each branch's arrivals and hands every guest to their
+// stay. It holds the Temporal client because delivering is its job.
+type PassportScan struct {
+	Branches map[string]*passportscan.Client // by branch id
+	Rules    map[string]lifecycle.BranchRules
+	Temporal client.Client
+}
+
+// PollArrivalsInput asks for one branch's reservations arriving on Dates.
+// AllCustomers false asks PassportScan only for what changed since the
+// branch key's previous call; true for everything (the reconciling sync).
+type PollArrivalsInput struct {
+	BranchID     string   `json:"branchId"`
+	Dates        []string `json:"dates"` // YYYY-MM-DD
+	AllCustomers bool     `json:"allCustomers"`
+}
+
+// PollArrivalsResult counts what the poll saw and did.
+type PollArrivalsResult struct {
+	Reservations int `json:"reservations"`
+	Guests       int `json:"guests"`
+	// Departed guests' stays are closed; their snapshots are dropped.
+	Departed int `json:"departed"`
+	// Skipped guests had ids PassportScan sent unreadable.
+	Skipped int `json:"skipped"`
+}
+
+// PollArrivals fetches every page of the branch's reservations for each date
+// and delivers each guest with signal-with-start: a new guest starts a stay,
+// a known one gets the snapshot, and a repeated snapshot changes nothing,
+// so a retried poll is harmless.
+func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (PollArrivalsResult, error) {
+	var res PollArrivalsResult
+	c, ok := a.Branches[in.BranchID]
+	rules, okRules := a.Rules[in.BranchID]
+	if !ok || !okRules {
+		return res, invalidInput("no PassportScan account configured for branch " + in.BranchID)
+	}
+	for _, date := range in.Dates {
+		reservations, err := c.AllReservations(ctx, date, in.AllCustomers, passportscan.DefaultLimit)
+		if err != nil {
+			return res, vendorFailure(err)
+		}
+		for _, r := range reservations {
+			res.Reservations++
+			for _, cr := range r.CustomerReservations {
+				g, ok := guestOf(in.BranchID, r, cr)
+				if !ok {
+					res.Skipped++
+					continue
+				}
+				res.Guests++
+				departed, err := a.deliver(ctx, g, rules)
+				if err != nil {
+					return res, err
+				}
+				if departed {
+					res.Departed++
+				}
+			}
+			activity.RecordHeartbeat(ctx, res)
+		}
+	}
+	activity.GetLogger(ctx).Info("arrivals polled", "branch_id", in.BranchID, "dates", in.Dates,
+		"all_customers", in.AllCustomers, "reservations", res.Reservations, "guests", res.Guests, "departed", res.Departed)
+	return res, nil
+}
+
+func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecycle.BranchRules) (departed bool, err error) {
+	id := lifecycle.StayWorkflowID(g.BranchID, g.ReservationID, g.CustomerID)
+	_, err = a.Temporal.SignalWithStartWorkflow(ctx, id, lifecycle.SignalGuestSnapshot, g, client.StartWorkflowOptions{
+		ID:        id,
+		TaskQueue: lifecycle.TaskQueue,
+		// A stay that completed is not started again by a late snapshot.
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			lifecycle.BranchIDKey.ValueSet(g.BranchID),
+			lifecycle.GuestStageKey.ValueSet(string(lifecycle.StageArrivalFetched)),
+		),
+		StaticSummary: fmt.Sprintf("Stay of guest %d, reservation %d, at %s", g.CustomerID, g.ReservationID, g.BranchID),
+	}, lifecycle.StayWorkflowName, lifecycle.StayInput{Guest: g, Rules: r})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return true, nil
+	}
+	return false, err
+}
+
+// guestOf maps one guest of a PassportScan reservation to the lifecycle's
+// Guest. Unreadable ids make it report false: such a guest cannot have a
+// stable stay.
+func guestOf(branchID string, r passportscan.Reservation, cr passportscan.CustomerReservation) (lifecycle.Guest, bool) {
+	resID, ok1 := r.ID.Int64()
+	custID, ok2 := cr.Customer.ID.Int64()
+	arrival, err := rules.ParseDate(string(r.ArrivalDate))
+	if !ok1 || !ok2 || err != nil {
+		return lifecycle.Guest{}, false
+	}
+	c := cr.Customer
+	g := lifecycle.Guest{
+		BranchID:      branchID,
+		ReservationID: resID,
+		CustomerID:    custID,
+		Arrival:       arrival,
+		Departure:     arrival,
+		Profile: rules.Profile{
+			FirstName:   str(c.FirstName),
+			LastName:    str(c.LastName),
+			BirthDate:   date(c.BirthDate),
+			BirthPlace:  str(c.BirthCity),
+			Nationality: alpha2(str(c.Nationality)),
+			Sex:         rules.Sex(c.Sex()),
+		},
+		LoyaltyConsent: c.PrivacyFlags.LoyaltyProgram.Bool(),
+	}
+	if r.DepartureDate != nil {
+		if d, err := rules.ParseDate(string(*r.DepartureDate)); err == nil {
+			g.Departure = d
+		}
+	}
+	if r.PMSReservationID != nil {
+		g.PMSReservationID = string(*r.PMSReservationID)
+	}
+	if c.PMSGuestID != nil {
+		g.PMSGuestID = string(*c.PMSGuestID)
+	}
+	if ct := c.LastContact; ct != nil {
+		g.Profile.Email = strings.TrimSpace(str(ct.Email))
+		if ct.Phone != nil {
+			g.Profile.Phone = strings.TrimSpace(string(*ct.Phone))
+		}
+	}
+	if ad := c.LastAddress; ad != nil {
+		g.Profile.Address = rules.Address{Line1: str(ad.Address), City: str(ad.City), Country: alpha2(str(ad.Country))}
+		if ad.Zip != nil {
+			g.Profile.Address.PostalCode = string(*ad.Zip)
+		}
+	}
+	if d := c.LastDocument; d != nil {
+		doc := &rules.Document{
+			Type:           rules.DocumentType(d.Type()),
+			IssueDate:      date(d.IssueDate),
+			ExpirationDate: date(d.ExpirationDate),
+			IssueCountry:   str(d.IssueCountry),
+			BadRecognized:  c.BadRecognized.Bool(),
+		}
+		if d.DocumentNumber != nil {
+			doc.Number = strings.TrimSpace(string(*d.DocumentNumber))
+		}
+		g.Document = doc
+	}
+	return g, true
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return strings.TrimSpace(*s)
+}
+
+func date(d *passportscan.Date) *rules.Date {
+	if d == nil {
+		return nil
+	}
+	v, err := rules.ParseDate(string(*d))
+	if err != nil || v.IsZero() {
+		return nil
+	}
+	return &v
+}
+
+// alpha2 maps PassportScan's alpha-3 countries to Mews' alpha-2; an
+// unknown one is left out rather than guessed.
+func alpha2(alpha3 string) string {
+	if alpha3 == "" {
+		return ""
+	}
+	a2, _ := rules.CountryAlpha2(alpha3)
+	return a2
+}
