@@ -23,6 +23,7 @@ type Group struct {
 	Passcreator  Passcreator        `toml:"passcreator"`
 	Loyalty      Loyalty            `toml:"loyalty"`
 	Encryption   Encryption         `toml:"encryption"`
+	Webhook      Webhook            `toml:"webhook"`
 	Branches     map[string]*Branch `toml:"branches"`
 
 	// BranchIDs lists the branches in sorted order, for deterministic loops.

@@ -17,6 +17,8 @@ var env = map[string]string{
 	"ROME_PASSPORTSCAN_API_KEY":    "rome-passportscan-key-value",
 	"ROME_MEWS_ACCESS_TOKEN":       "rome-mews-token-value",
 	"GUESTFLOW_PAYLOAD_KEY":        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+	"PASSQUARE_CRM_KEY":            "passquare-crm-key-value",
+	"POS_INTAKE_TOKEN":             "pos-intake-token-value",
 }
 
 func lookup(vars map[string]string) func(string) (string, bool) {
@@ -63,6 +65,40 @@ func TestParseValid(t *testing.T) {
 	if strings.Join(l.AcceptedDocuments, ",") != "PAS,IDC" || l.AdultAge != 16 || !l.ConsentWhenUnanswered ||
 		l.BonusPercent.String() != "2.5" || l.CheckoutOffset() != 11*time.Hour || l.DepartureGrace.Duration != 36*time.Hour {
 		t.Errorf("lisbon rules: %+v", l)
+	}
+	w := g.Webhook
+	if !w.Configured() || w.Path != config.DefaultWebhookPath || w.CRMKey.Value() != "passquare-crm-key-value" ||
+		w.IntakeToken.Value() != "pos-intake-token-value" || w.PasscreatorWebhookKey.Value() != "literal-webhook-key-in-file" ||
+		w.OrganizationID != "4711" || len(w.AllowedIPs) != 2 || len(w.TrustedProxies) != 1 {
+		t.Errorf("webhook: %+v", w)
+	}
+}
+
+func TestWebhookSectionIsOptional(t *testing.T) {
+	text := validText(t)
+	text = text[:strings.Index(text, "[webhook]")]
+	g, err := config.Parse("valid.toml", text, lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Webhook.Configured() || g.Webhook.Path != "" {
+		t.Errorf("a missing [webhook] must stay unconfigured: %+v", g.Webhook)
+	}
+}
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := config.ParsePrefixes([]string{"164.90.200.81", "10.0.0.7/8", "::ffff:192.0.2.1", "2001:db8::1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"164.90.200.81/32", "10.0.0.0/8", "192.0.2.1/32", "2001:db8::1/128"}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("prefix %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if _, err := config.ParsePrefixes([]string{"164.90.200"}); err == nil {
+		t.Error("a partial address must not parse")
 	}
 }
 
@@ -139,6 +175,56 @@ func TestParseInvalid(t *testing.T) {
 			name: "bad branch id",
 			edit: func(s string) string { return strings.ReplaceAll(s, "branches.rome", "branches.Rome_Centro") },
 			want: []string{`branch "Rome_Centro"`, "lower-case"},
+		},
+		{
+			name: "webhook allowed IP that does not parse",
+			edit: func(s string) string { return strings.Replace(s, `"164.90.200.81"`, `"164.90.200.810"`, 1) },
+			want: []string{"[webhook]", "field allowed_ips", `"164.90.200.810"`},
+		},
+		{
+			name: "webhook trusted proxy CIDR that does not parse",
+			edit: func(s string) string { return strings.Replace(s, `"10.1.0.0/16"`, `"10.1.0.0/33"`, 1) },
+			want: []string{"[webhook]", "field trusted_proxies", `"10.1.0.0/33"`},
+		},
+		{
+			name: "webhook basic user without password",
+			edit: func(s string) string {
+				return strings.Replace(s, `organization_id = "4711"`, "organization_id = \"4711\"\nbasic_user = \"passquare\"", 1)
+			},
+			want: []string{"[webhook]", "field basic_password", "required with basic_user"},
+		},
+		{
+			name: "webhook basic password without user",
+			edit: func(s string) string {
+				return strings.Replace(s, `organization_id = "4711"`, "organization_id = \"4711\"\nbasic_password = \"pw-in-file\"", 1)
+			},
+			want:    []string{"[webhook]", "field basic_user", "required with basic_password"},
+			secrets: []string{"pw-in-file"},
+		},
+		{
+			name: "webhook without any credentials",
+			edit: func(s string) string { return strings.Replace(s, `crm_key = "${PASSQUARE_CRM_KEY}"`, "", 1) },
+			want: []string{"[webhook]", "field crm_key", "set crm_key or basic_user and basic_password"},
+		},
+		{
+			name:    "webhook crm_key variable not set",
+			env:     map[string]string{"PASSQUARE_CRM_KEY": ""},
+			want:    []string{"[webhook]", "field crm_key", "PASSQUARE_CRM_KEY (or PASSQUARE_CRM_KEY_FILE) is not set"},
+			secrets: []string{"pos-intake-token-value", "literal-webhook-key-in-file"},
+		},
+		{
+			name: "webhook path without a slash",
+			edit: func(s string) string {
+				return strings.Replace(s, `organization_id = "4711"`, "organization_id = \"4711\"\npath = \"hooks\"", 1)
+			},
+			want: []string{"[webhook]", "field path", `"hooks"`},
+		},
+		{
+			name: "webhook unknown key",
+			edit: func(s string) string {
+				return strings.Replace(s, `organization_id = "4711"`, "organization_id = \"4711\"\nallowed_ip = \"1.2.3.4\"", 1)
+			},
+			want: []string{"[webhook]", "field allowed_ip", "unknown field"},
 		},
 		{
 			name: "not TOML",

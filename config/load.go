@@ -228,6 +228,7 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 		}
 	}
 	secret(&g.Encryption.CodecToken, false, in("encryption", "codec_token"))
+	g.Webhook.complete(v, secret)
 
 	if len(g.Branches) == 0 {
 		v.group("branches", "", "at least one branch is required")
