@@ -48,6 +48,8 @@ type Program struct {
 	Config   *config.Group
 	Metrics  *telemetry.Registry
 	Temporal client.Client
+	// Namespace is the Temporal namespace the client works in.
+	Namespace string
 	// Codec encrypts payloads; the same one backs the Web UI's codec server.
 	Codec *payloadcodec.Codec
 }
@@ -76,11 +78,15 @@ func Start(fs *pflag.FlagSet, f *Flags, args []string, stderr io.Writer) (*Progr
 		return nil, err // config.Load has checked the key already
 	}
 	metrics := telemetry.NewRegistry()
-	tc, err := f.Temporal.Dial(logger, metrics.TemporalHandler(), codec.DataConverter())
+	opts, err := f.Temporal.ClientOptions(logger, metrics.TemporalHandler(), codec.DataConverter())
+	if err != nil {
+		return nil, UsageError{err}
+	}
+	tc, err := temporalclient.Dial(opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Program{Logger: logger, Config: cfg, Metrics: metrics, Temporal: tc, Codec: codec}, nil
+	return &Program{Logger: logger, Config: cfg, Metrics: metrics, Temporal: tc, Namespace: opts.Namespace, Codec: codec}, nil
 }
 
 // Close releases the Temporal connection.

@@ -67,11 +67,7 @@ func (o Options) ClientOptions(logger *slog.Logger, metrics client.MetricsHandle
 // Dial connects lazily: the client is returned even when the server is not
 // up yet, so a program can start, report not-ready, and recover without a
 // restart loop. Readiness checks tell operators when Temporal is reachable.
-func (o Options) Dial(logger *slog.Logger, metrics client.MetricsHandler, dc converter.DataConverter) (client.Client, error) {
-	opts, err := o.ClientOptions(logger, metrics, dc)
-	if err != nil {
-		return nil, err
-	}
+func Dial(opts client.Options) (client.Client, error) {
 	c, err := client.NewLazyClient(opts)
 	if err != nil {
 		return nil, fmt.Errorf("temporal client for %s namespace %s: %w", opts.HostPort, opts.Namespace, err)
