@@ -1,0 +1,204 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/devserver"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/logging"
+	"github.com/guestflow/guestflow/payloadcodec"
+	"github.com/guestflow/guestflow/temporalclient"
+	"github.com/guestflow/guestflow/workflows"
+
+	mewssandbox "github.com/guestflow/guestflow/vendors/mews/sandbox"
+	passcreatorsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
+	passportscansandbox "github.com/guestflow/guestflow/vendors/passportscan/sandbox"
+	passquaresandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
+)
+
+// One dev server for the whole package: starting one takes seconds.
+var server *testsuite.DevServer
+
+func TestMain(m *testing.M) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	srv, err := devserver.Start(ctx, devserver.Options{})
+	cancel()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	server = srv
+	code := m.Run()
+	_ = srv.Stop()
+	os.Exit(code)
+}
+
+const (
+	payloadKey    = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+	accountSecret = "e2e-account-key-secret-0001"
+	romeConfigID  = "0b7e2a6c-1f00-4d1e-9b55-000000000101"
+	romeMews      = "e2e-rome-mews-token"
+	passquareKey  = "e2e-passquare-app-key"
+)
+
+// stack is guestflow's worker on a namespace of its own, wired to sandboxes.
+type stack struct {
+	t           *testing.T
+	cfg         *config.Group
+	client      client.Client
+	passport    *passportscansandbox.Server
+	mews        *mewssandbox.Server
+	passquare   *passquaresandbox.Server
+	passcreator *passcreatorsandbox.Server
+	namespace   string
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	s := &stack{t: t, namespace: "default"}
+	s.passport = passportscansandbox.New(passportscansandbox.Options{})
+	s.passport.AddBranch("e2e-rome-key", "101")
+	s.mews = mewssandbox.New(mewssandbox.Options{ClientToken: "e2e-mews-client", AccessTokens: []string{romeMews}})
+	s.passquare = passquaresandbox.New(passquaresandbox.Options{Accounts: []passquaresandbox.AccountConfig{{AppKey: passquareKey, Plan: "expert"}}})
+	s.passcreator = passcreatorsandbox.New(passcreatorsandbox.Options{APIKey: "e2e-passcreator-key", TimeZone: "Europe/Rome"})
+	s.passcreator.AddAppConfiguration(passcreatorsandbox.AppConfiguration{
+		Name: "Rome outlets", ConfigurationID: romeConfigID, ScanMode: 1,
+		AdditionalProperties: []passcreatorsandbox.AdditionalProperty{{Type: "double", Name: "Transaction value", ID: 2}},
+	})
+	urls := map[string]string{}
+	for name, srv := range map[string]*httptest.Server{
+		"passportscan": httptest.NewServer(s.passport),
+		"mews":         httptest.NewServer(s.mews),
+		"passquare":    httptest.NewServer(s.passquare),
+		"passcreator":  httptest.NewServer(s.passcreator),
+	} {
+		t.Cleanup(srv.Close)
+		urls[name] = srv.URL
+	}
+
+	text := fmt.Sprintf(`
+[passportscan]
+base_url = %q
+[mews]
+base_url = %q
+client_token = "e2e-mews-client"
+[passquare]
+base_url = "%s/api/v2"
+app_key = %q
+plan = "expert"
+template_uuid = "7c6b9f0e-3d1a-4b8e-9f2c-5a4d3e2b1c00"
+form_link = "https://form.example/7c6b9f0e"
+[passcreator]
+base_url = %q
+api_key = "e2e-passcreator-key"
+time_zone = "Europe/Rome"
+[loyalty]
+account_key_secret = %q
+[encryption]
+payload_key = %q
+[branches.rome]
+name = "Rome Centro"
+time_zone = "Europe/Rome"
+country = "IT"
+passportscan_api_key = "e2e-rome-key"
+passportscan_account_id = "101"
+mews_access_token = %q
+passcreator_app_configuration_id = %q
+[branches.rome.rules]
+bonus_percent = "5"
+`, urls["passportscan"], urls["mews"], urls["passquare"], passquareKey, urls["passcreator"], accountSecret, payloadKey, romeMews, romeConfigID)
+	cfg, err := config.Parse("e2e.toml", text, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cfg = cfg
+
+	logger := slog.New(slog.DiscardHandler)
+	if testing.Verbose() {
+		logger, _ = logging.New(os.Stderr, logging.Options{Level: "info", Format: "text"})
+	}
+	codec, err := payloadcodec.New(payloadKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := client.Options{HostPort: server.FrontendHostPort(), Namespace: s.namespace,
+		DataConverter: codec.DataConverter(), Logger: logging.ForTemporal(logger)}
+	c, err := client.Dial(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	s.client = c
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := temporalclient.EnsureSearchAttributes(ctx, c, s.namespace, lifecycle.SearchAttributes); err != nil {
+		t.Fatal(err)
+	}
+
+	acts := activities.FromConfig(cfg, c, prometheus.NewRegistry(), logger)
+	main := worker.New(c, lifecycle.TaskQueue, worker.Options{})
+	workflows.Register(main)
+	acts.Register(main)
+	pq := worker.New(c, lifecycle.PassquareTaskQueue, worker.Options{TaskQueueActivitiesPerSecond: activities.PassquareRate("expert")})
+	acts.RegisterPassquare(pq)
+	for _, w := range []worker.Worker{main, pq} {
+		if err := w.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(w.Stop)
+	}
+	return s
+}
+
+// eventually retries check until it passes or the time is up.
+func (s *stack) eventually(what string, timeout time.Duration, check func() error) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (s *stack) status(id string) (lifecycle.StayStatus, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	v, err := s.client.QueryWorkflow(ctx, id, "", lifecycle.QueryStatus)
+	if err != nil {
+		return lifecycle.StayStatus{}, err
+	}
+	var st lifecycle.StayStatus
+	return st, v.Get(&st)
+}
+
+func (s *stack) run(workflow string, id string, arg any, result any) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	r, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: lifecycle.TaskQueue}, workflow, arg)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := r.Get(ctx, result); err != nil {
+		s.t.Fatalf("%s: %v", id, err)
+	}
+}
