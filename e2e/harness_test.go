@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -29,10 +32,15 @@ import (
 	passquaresandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
 )
 
+// exportDir, when set, receives the histories of the day's workflows as the
+// temporal CLI exports them: the replay tests' fixtures are made this way.
+var exportDir = flag.String("export-histories", "", "directory to write replay fixtures into with `temporal workflow show --output json`")
+
 // One dev server for the whole package: starting one takes seconds.
 var server *testsuite.DevServer
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	srv, err := devserver.Start(ctx, devserver.Options{})
 	cancel()
@@ -200,5 +208,27 @@ func (s *stack) run(workflow string, id string, arg any, result any) {
 	}
 	if err := r.Get(ctx, result); err != nil {
 		s.t.Fatalf("%s: %v", id, err)
+	}
+}
+
+// exportHistories writes each workflow's history with the pinned temporal
+// CLI, exactly as an operator exports a production history.
+func (s *stack) exportHistories(files map[string]string) {
+	if *exportDir == "" {
+		return
+	}
+	cli, err := devserver.CLIPath()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for file, id := range files {
+		out, err := exec.Command(cli, "workflow", "show", "--workflow-id", id, "--output", "json",
+			"--address", server.FrontendHostPort(), "--namespace", s.namespace).Output()
+		if err != nil {
+			s.t.Fatalf("export %s: %v", id, err)
+		}
+		if err := os.WriteFile(filepath.Join(*exportDir, file), out, 0o644); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 }

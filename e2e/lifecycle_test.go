@@ -211,4 +211,11 @@ func TestDayOfArrivals(t *testing.T) {
 			t.Errorf("Passquare answered 429 to %s: the rate limit did not hold", c.Path)
 		}
 	}
+
+	s.exportHistories(map[string]string{
+		"stay.json":     stayID(1),
+		"account.json":  lifecycle.AccountWorkflowID(key),
+		"poll.json":     "poll-3",
+		"scansync.json": "scans-1",
+	})
 }
