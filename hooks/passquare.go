@@ -1,0 +1,201 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/passquare"
+)
+
+// passquareHook serves the one URL of Passquare's integration settings and
+// dispatches on the hook's method. A refused hook gets HTTP 400 with
+// {"error": ...}, as Passquare expects.
+func (s *server) passquareHook(c *gin.Context) {
+	method := "-"
+	defer func() { s.metrics.request("passquare", method, c.Writer.Status()) }()
+
+	body, ok := s.readBody(c)
+	if !ok {
+		return
+	}
+	if !s.authorised(c, body) {
+		s.Logger.WarnContext(c.Request.Context(), "hook with bad credentials refused", "client_ip", c.ClientIP())
+		s.refuse(c, http.StatusUnauthorized, "unauthorized")
+		return
+	}
+	if !s.headersMatch(c) {
+		s.Logger.WarnContext(c.Request.Context(), "hook for another organization, program or wallet refused")
+		s.refuse(c, http.StatusForbidden, "forbidden")
+		return
+	}
+	hook, err := passquare.DecodeHook(body)
+	if err != nil {
+		s.invalid(c, err)
+		return
+	}
+	switch hook.Method {
+	case passquare.MethodCreateCustomer:
+		method = hook.Method
+		s.createCustomer(c, hook)
+	case passquare.MethodReadBalance:
+		method = hook.Method
+		s.readBalance(c, hook)
+	case passquare.MethodAddBalance:
+		method = hook.Method
+		s.addBalance(c, hook)
+	default:
+		method = "unknown"
+		s.refuse(c, passquare.HookErrorStatus, "unknown method")
+	}
+}
+
+// invalid answers a hook that does not decode or validate. Passquare's
+// field errors name the field and never its value.
+func (s *server) invalid(c *gin.Context, err error) {
+	msg := "invalid request"
+	var fe *passquare.FieldError
+	if errors.As(err, &fe) {
+		msg = fe.Field + ": " + fe.Reason
+	}
+	s.refuse(c, passquare.HookErrorStatus, msg)
+}
+
+// accountKey is the account of the phone Passquare sent. The stay keyed the
+// account by the phone as rules.NormalisePhone wrote it; a number valid in
+// form but unknown to the numbering plan is kept as sent.
+func (s *server) accountKey(phone string) (key, e164 string) {
+	e164, err := rules.NormalisePhone(phone, s.defaultRegion)
+	if err != nil {
+		e164 = phone // Validate has checked the E.164 form
+	}
+	return rules.AccountKey(e164, []byte(s.Config.Loyalty.AccountKeySecret.Value())), e164
+}
+
+// createCustomer: a guest installed a card. The account is found or created
+// by phone, keeps the card and its track, tells the stay, and its key is the
+// customerId Passquare stores.
+func (s *server) createCustomer(c *gin.Context, hook *passquare.Hook) {
+	cust, err := hook.CreateCustomer()
+	if err == nil {
+		err = cust.Validate()
+	}
+	if err != nil {
+		s.invalid(c, err)
+		return
+	}
+	key, phone := s.accountKey(cust.Phone)
+	holder := lifecycle.AccountHolder{
+		Phone: phone, FirstName: cust.Name, LastName: cust.Surname, MiddleName: cust.Middlename, Email: cust.Email,
+	}
+	if b := cust.Birthday; b != nil {
+		holder.BirthDate = &rules.Date{Year: b.Year, Month: b.Month, Day: b.Day}
+	}
+	install := lifecycle.InstallCard{Holder: holder, CardNumbers: cust.CardNumbers}
+	for _, t := range cust.CardTracks {
+		install.CardTracks = append(install.CardTracks, lifecycle.CardTrack{Card: t.Card, Track: t.Track})
+	}
+	cards := slices.Clone(cust.CardNumbers)
+	slices.Sort(cards)
+
+	ctx, cancel := s.temporalCtx(c)
+	defer cancel()
+	var customerID string
+	err = s.Temporal.UpdateAccount(ctx, key, holder, lifecycle.UpdateInstallCard,
+		"install/"+strings.Join(cards, ","), install, &customerID)
+	if err != nil {
+		s.temporalFailed(c, err, "install-card", key)
+		return
+	}
+	s.Logger.InfoContext(ctx, "card installed", "account_key", key, "cards", len(cards))
+	c.JSON(http.StatusOK, passquare.CreateCustomerResponse{CustomerID: customerID})
+}
+
+// readBalance answers from the account of the phone, if it holds the card.
+func (s *server) readBalance(c *gin.Context, hook *passquare.Hook) {
+	req, err := hook.ReadBalance()
+	if err == nil {
+		err = req.Validate()
+	}
+	if err != nil {
+		s.invalid(c, err)
+		return
+	}
+	key, _ := s.accountKey(req.Phone)
+	b, ok := s.accountHolding(c, key, req.CardNumbers)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, passquare.ReadBalanceResponse{Success: true, Bonus: b.Bonus, Balance: b.Balance, Discount: b.Discount})
+}
+
+// addBalance credits the account once per transactionId and answers only
+// when the update completed, so a success is durably recorded.
+func (s *server) addBalance(c *gin.Context, hook *passquare.Hook) {
+	req, err := hook.AddBalance()
+	if err == nil {
+		err = req.Validate()
+	}
+	if err != nil {
+		s.invalid(c, err)
+		return
+	}
+	key, phone := s.accountKey(req.Phone)
+	if _, ok := s.accountHolding(c, key, req.CardNumbers); !ok {
+		return
+	}
+	add := lifecycle.AddBalance{TransactionID: req.TransactionID, Sum: req.Sum}
+	if d, ok := req.LifetimeDuration(); ok {
+		add.Lifetime = d
+	}
+	ctx, cancel := s.temporalCtx(c)
+	defer cancel()
+	var balance lifecycle.Balance
+	err = s.Temporal.UpdateAccount(ctx, key, lifecycle.AccountHolder{Phone: phone}, lifecycle.UpdateAddBalance,
+		"addBalance/"+req.TransactionID, add, &balance)
+	if err != nil {
+		s.temporalFailed(c, err, "add-balance", key)
+		return
+	}
+	s.Logger.InfoContext(ctx, "balance added", "account_key", key, "sum", req.Sum.String())
+	c.JSON(http.StatusOK, passquare.AddBalanceResponse{Success: true})
+}
+
+// accountHolding returns the account's balance if the account exists and
+// holds one of the cards; otherwise it has answered the caller.
+func (s *server) accountHolding(c *gin.Context, key string, cards []string) (lifecycle.Balance, bool) {
+	ctx, cancel := s.temporalCtx(c)
+	defer cancel()
+	b, err := s.Temporal.QueryBalance(ctx, key)
+	if err != nil {
+		s.temporalFailed(c, err, "balance", key)
+		return b, false
+	}
+	for _, card := range cards {
+		if slices.Contains(b.Cards, card) {
+			return b, true
+		}
+	}
+	s.Logger.InfoContext(ctx, "hook for a card the account does not hold", "account_key", key)
+	s.refuse(c, passquare.HookErrorStatus, "unknown customer")
+	return b, false
+}
+
+// temporalFailed answers a failed Temporal call: an unknown account or a
+// refusal is Passquare's 400, anything else a 503 to retry.
+func (s *server) temporalFailed(c *gin.Context, err error, call, key string) {
+	switch classify(err) {
+	case notFound:
+		s.refuse(c, passquare.HookErrorStatus, "unknown customer")
+	case refused:
+		s.Logger.InfoContext(c.Request.Context(), "account refused the hook", "call", call, "account_key", key, "error", err)
+		s.refuse(c, passquare.HookErrorStatus, "request refused by the loyalty account")
+	default:
+		s.retryLater(c, err, call)
+	}
+}

@@ -1,0 +1,242 @@
+package hooks_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/hooks"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/passquare"
+	passquaresandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
+)
+
+// The three documented hooks, sent verbatim as the doc shows them, answer
+// in the documented shapes; addBalance delivered twice credits once.
+func TestDocumentedHooks(t *testing.T) {
+	e := newEnv(t)
+	phone, err := rules.NormalisePhone("+420000000001", "IT")
+	if err != nil {
+		phone = "+420000000001" // valid in form; kept as sent
+	}
+	key := rules.AccountKey(phone, []byte(accountSecret))
+
+	w := e.hook(fixture(t, "hook_create_customer.json"))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	created := decode(t, w)
+	require.Len(t, created, 1, "the documented answer has customerId only")
+	require.Equal(t, key, str(t, created, "customerId"))
+
+	w = e.hook(fixture(t, "hook_read_balance.json"))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	read := decode(t, w)
+	require.JSONEq(t, "true", string(read["success"]))
+	require.Equal(t, "0", str(t, read, "balance"), "amounts are decimal strings")
+	require.Equal(t, "0", str(t, read, "bonus"))
+	require.Equal(t, "0", str(t, read, "discount"))
+
+	for range 2 { // Passquare delivered the same transaction twice
+		w = e.hook(fixture(t, "hook_add_balance.json"))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		require.JSONEq(t, fixture(t, "hook_add_balance_response.json"), w.Body.String())
+	}
+	require.Equal(t, "50", e.balance(guest{phone: "+420000000001", card: "120"}), "one credit for one transactionId")
+
+	// lifetime 86400 reached the account as a day.
+	adds := addBalanceUpdates(t, key)
+	require.NotEmpty(t, adds)
+	require.Equal(t, 24*time.Hour, adds[0].Lifetime)
+	require.Equal(t, "id/guid", adds[0].TransactionID)
+	require.Equal(t, "50", adds[0].Sum.String())
+}
+
+// addBalanceUpdates reads the add-balance updates the account accepted,
+// decoded with the payload codec, from its history.
+func addBalanceUpdates(t *testing.T, key string) []lifecycle.AddBalance {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	it := temporalClient.GetWorkflowHistory(ctx, lifecycle.AccountWorkflowID(key), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var out []lifecycle.AddBalance
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		acc := ev.GetWorkflowExecutionUpdateAcceptedEventAttributes()
+		if acc == nil || acc.GetAcceptedRequest().GetInput().GetName() != lifecycle.UpdateAddBalance {
+			continue
+		}
+		var add lifecycle.AddBalance
+		require.NoError(t, codec.DataConverter().FromPayloads(acc.GetAcceptedRequest().GetInput().GetArgs(), &add))
+		out = append(out, add)
+	}
+	return out
+}
+
+func TestAddBalanceCreditsEachTransactionOnce(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	for _, tx := range []string{"tx-1", "tx-2", "tx-1", "tx-2", "tx-3"} {
+		w := e.hook(g.addBalance(t, "10.50", tx))
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	}
+	require.Equal(t, "31.5", e.balance(g))
+	require.Len(t, addBalanceUpdates(t, g.key()), 3, "a repeated transactionId does not reach the account again")
+}
+
+func TestCreateCustomerAgainKeepsOneAccount(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	e.install(g) // Passquare repeated the hook
+	second := g
+	second.card, second.track = g.card+"9", g.track+"9"
+	e.install(second) // a second card for the same phone
+	w := e.hook(second.readBalance(t))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	w = e.hook(g.readBalance(t))
+	require.Equal(t, http.StatusOK, w.Code, "the first card still belongs to the account")
+}
+
+// A phone Passquare sends in national form is refused (the doc requires
+// E.164); the same guest in E.164 form reaches the account the stay keyed.
+func TestCreateCustomerKeysByNormalisedPhone(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	body := strings.Replace(g.createCustomer(t), `"`+g.phone+`"`, `"`+strings.TrimPrefix(g.phone, "+39")+`"`, 1)
+	w := e.hook(body)
+	require.Equal(t, http.StatusBadRequest, w.Code)
+	require.NotContains(t, w.Body.String(), strings.TrimPrefix(g.phone, "+39"))
+	e.install(g)
+}
+
+func TestUnknownCustomer(t *testing.T) {
+	e := newEnv(t)
+	stranger := newGuest()
+	g := newGuest()
+	e.install(g)
+	otherCard := g
+	otherCard.card = "999" + g.card
+
+	for name, body := range map[string]string{
+		"readBalance of a phone without account":  stranger.readBalance(t),
+		"addBalance of a phone without account":   stranger.addBalance(t, "5", "tx-stranger"),
+		"readBalance of a card not the account's": otherCard.readBalance(t),
+		"addBalance of a card not the account's":  otherCard.addBalance(t, "5", "tx-other-card"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := e.hook(body)
+			require.Equal(t, http.StatusBadRequest, w.Code)
+			require.JSONEq(t, `{"error": "unknown customer"}`, w.Body.String())
+		})
+	}
+	require.Equal(t, "0", e.balance(g), "nothing was credited")
+	_, err := temporalClient.DescribeWorkflowExecution(context.Background(), lifecycle.AccountWorkflowID(stranger.key()), "")
+	require.Error(t, err, "addBalance for an unknown customer opened no account")
+}
+
+func TestMalformedHooks(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	doc := func(name string) string { return fixture(t, name) }
+	tests := []struct {
+		name   string
+		body   string
+		status int
+		error  string // the answer's error, exactly
+	}{
+		{"not JSON", `crm_key=` + crmKey + `&method=readBalance`, 400, "body: not a JSON object"},
+		{"empty body", ``, 400, "body: not a JSON object"},
+		{"JSON array", `[{"crm_key": "` + crmKey + `"}]`, 400, "body: not a JSON object"},
+		{"truncated", doc("hook_create_customer.json")[:200], 400, "body: not a JSON object"},
+		{"unknown method", strings.Replace(doc("hook_read_balance.json"), "readBalance", "deleteCustomer", 1), 400, "unknown method"},
+		{"missing method", strings.Replace(doc("hook_read_balance.json"), `"method": "readBalance",`, "", 1), 400, "method: required"},
+		{"method of another type", strings.Replace(doc("hook_read_balance.json"), `"readBalance"`, `42`, 1), 400, "body: not a JSON object"},
+		{"missing customer", `{"crm_key": "` + crmKey + `", "method": "readBalance"}`, 400, "customer: required as an object"},
+		{"customer is a string", `{"crm_key": "` + crmKey + `", "method": "readBalance", "customer": "+420000000001"}`, 400, "customer: required as an object"},
+		{"customer null", `{"crm_key": "` + crmKey + `", "method": "addBalance", "customer": null}`, 400, "customer: required as an object"},
+		{"createCustomer without phone", strings.Replace(g.createCustomer(t), `"phone": "`+g.phone+`",`, "", 1), 400, "phone: required"},
+		{"createCustomer with a national phone", strings.Replace(g.createCustomer(t), g.phone, "3471234567", 1), 400, "phone: not in E.164 form (+ and up to 15 digits)"},
+		{"createCustomer without cards", strings.Replace(g.createCustomer(t), `"cardNumbers": ["`+g.card+`"],`, "", 1), 400, "cardNumbers: required"},
+		{"createCustomer with a bad birthday", strings.Replace(g.createCustomer(t), "1980-01-25", "25th of January", 1), 400, "birthday: cannot be read"},
+		{"createCustomer with cardNumbers an object", strings.Replace(g.createCustomer(t), `["`+g.card+`"]`, `{"a": 1}`, 1), 400, "customer: not a createCustomer customer object"},
+		{"readBalance without cardNumbers", strings.Replace(g.readBalance(t), `,
+    "cardNumbers": ["`+g.card+`"]`, "", 1), 400, "cardNumbers: required"},
+		{"addBalance negative sum", g.addBalance(t, "-5.00", "tx-neg"), 400, "sum: must be positive"},
+		{"addBalance sum not a number", g.addBalance(t, "fifty", "tx-nan"), 400, "sum: cannot be read"},
+		{"addBalance without transactionId", g.addBalance(t, "5", ""), 400, "transactionId: required"},
+		{"addBalance with a lifetime of words", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `"a day"`, 1), 400, "lifetime: cannot be read"},
+		{"addBalance with a negative lifetime", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `-1`, 1), 400, "lifetime: must be a positive number of seconds"},
+		{"oversize", `{"crm_key": "` + crmKey + `", "method": "readBalance", "customer": {"phone": "` + g.phone + `", "cardNumbers": ["` + strings.Repeat("1", hooks.DefaultMaxBody) + `"]}}`, 413, "request body too large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := e.do(request{body: tt.body, remote: passquareIP + ":1", user: ptr(""), password: ptr(crmKey)})
+			require.Equal(t, tt.status, w.Code, w.Body.String())
+			require.JSONEq(t, `{"error": `+quote(tt.error)+`}`, w.Body.String())
+			require.NotContains(t, w.Body.String(), g.phone, "no personal data in the answer")
+		})
+	}
+	require.NotContains(t, e.logs.String(), g.phone, "no personal data in the log")
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func TestWrongHTTPMethodAndPath(t *testing.T) {
+	e := newEnv(t)
+	require.Equal(t, http.StatusMethodNotAllowed, e.do(request{method: http.MethodGet, remote: passquareIP + ":1"}).Code)
+	require.Equal(t, http.StatusNotFound, e.do(request{path: "/passquare/other", body: "{}"}).Code)
+}
+
+// The Passquare sandbox plays Passquare end to end: it sends the hooks
+// over HTTP with Basic authentication and the organization headers, and
+// reads the answers as Passquare does.
+func TestPassquareSandboxCallsTheWebhook(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Config.Webhook.CRMKey = ""
+		o.Config.Webhook.BasicUser, o.Config.Webhook.BasicPassword = "passquare", "basic-password"
+		o.Config.Webhook.OrganizationID, o.Config.Webhook.ProgramID, o.Config.Webhook.WalletID = "org-7", "prog-3", "wallet-1"
+	})
+	hook := httptest.NewServer(e.h)
+	defer hook.Close()
+	sb := passquaresandbox.New(passquaresandbox.Options{
+		Accounts:  []passquaresandbox.AccountConfig{{AppKey: "e2e-app-key", Plan: "exclusive"}},
+		PerSecond: 100,
+		HookURL:   hook.URL + config.DefaultWebhookPath, HookUser: "passquare", HookPassword: "basic-password",
+		HookHeaders: map[string]string{"X-organization-id": "org-7", "X-program-id": "prog-3", "X-wallet-id": "wallet-1"},
+	})
+	sbServer := httptest.NewServer(sb)
+	defer sbServer.Close()
+	g := newGuest()
+	client := passquare.New(passquare.Options{AppKey: "e2e-app-key", BaseURL: sbServer.URL + "/api/v2", MinInterval: -1})
+	ctx := context.Background()
+	_, err := client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: g.phone, Name: "Anna"})
+	require.NoError(t, err)
+
+	installed, err := sb.InstallCard(ctx, g.phone)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, installed.Status, string(installed.Body))
+	require.Equal(t, g.key(), installed.CustomerID)
+
+	customer, err := client.ReadCustomer(ctx, g.phone, passquare.ReadOptions{})
+	require.NoError(t, err)
+	card := customer.CardNumbers[0]
+	added, err := sb.AddBalance(ctx, g.phone, card, "12.50", "e2e-tx-1", ptr(3600))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, added.Status, string(added.Body))
+	require.True(t, *added.Success)
+
+	read, err := sb.ReadBalance(ctx, g.phone, card)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, read.Status, string(read.Body))
+	require.Equal(t, "12.5", read.Balance.String())
+}

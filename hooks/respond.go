@@ -1,0 +1,56 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// errorBody is Passquare's documented failure shape, used on every route.
+// Its text reaches callers' logs: it names fields and never carries values.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// readBody reads at most MaxBody bytes; a larger body is refused with 413.
+func (s *server) readBody(c *gin.Context) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxBody))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		s.refuse(c, http.StatusRequestEntityTooLarge, "request body too large")
+		return nil, false
+	case err != nil:
+		s.refuse(c, http.StatusBadRequest, "request body could not be read")
+		return nil, false
+	}
+	return body, true
+}
+
+// refuse answers {"error": msg} with status.
+func (s *server) refuse(c *gin.Context, status int, msg string) {
+	c.AbortWithStatusJSON(status, errorBody{msg})
+}
+
+// retryLater tells the caller that nothing was recorded and to try again.
+func (s *server) retryLater(c *gin.Context, err error, what string) {
+	s.Logger.WarnContext(c.Request.Context(), "temporal unavailable, caller told to retry",
+		"route", c.FullPath(), "call", what, "error", err)
+	c.Header("Retry-After", retryAfterSeconds(s.RetryAfter))
+	s.refuse(c, http.StatusServiceUnavailable, "temporarily unavailable, retry later")
+}
+
+// temporalCtx bounds a Temporal call by the request and by TemporalTimeout.
+func (s *server) temporalCtx(c *gin.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request.Context(), s.TemporalTimeout)
+}
+
+// retryAfterSeconds is a Retry-After value: whole seconds, at least one.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int(d/time.Second)))
+}

@@ -1,0 +1,295 @@
+package hooks_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/guestflow/guestflow/hooks"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/vendors/passcreator"
+	"github.com/guestflow/guestflow/vendors/sandboxkit"
+)
+
+type scanEvent struct {
+	event, id, config, barcode, value string
+	status                            int
+}
+
+// signedScanEvent is an app_scan_created delivery signed with our key, the
+// scan in the list endpoint's shape, its value under property id 1.
+func signedScanEvent(s scanEvent) request {
+	if s.event == "" {
+		s.event = passcreator.EventAppScanCreated
+	}
+	props := []map[string]any{{"id": 0, "value": "table 4"}}
+	if s.value != "" {
+		props = append(props, map[string]any{"id": 1, "value": s.value})
+	}
+	body, _ := json.Marshal(map[string]any{"event": s.event, "data": map[string]any{
+		"appScanId": s.id, "appConfigurationId": s.config, "scannedBarcodeValue": s.barcode,
+		"scanStatus": s.status, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
+		"passId": "", "deviceName": "Bar iPad", "additionalPropertiesScan": props,
+	}})
+	return request{path: hooks.PasscreatorWebhookPath, body: string(body),
+		header: map[string]string{passcreator.SignatureHeader: "sha256=" + sign(body)}}
+}
+
+func sign(body []byte) string {
+	mac := hmac.New(sha256.New, []byte(webhookKey))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// waitForCard waits until visibility finds the account by the card, as
+// scans are delivered through it.
+func waitForCard(t *testing.T, card string) {
+	t.Helper()
+	require.EventuallyWithT(t, func(c *assertCollect) {
+		_, err := lifecycle.FindAccountByCard(context.Background(), temporalClient, card)
+		if err != nil {
+			c.Errorf("card %s not yet visible: %v", card, err)
+		}
+	}, 20*time.Second, 100*time.Millisecond)
+}
+
+func (e *env) eventuallyBalance(g guest, want string) {
+	e.t.Helper()
+	require.EventuallyWithT(e.t, func(c *assertCollect) {
+		if got := e.balance(g); got != want {
+			c.Errorf("balance %s, want %s", got, want)
+		}
+	}, 20*time.Second, 100*time.Millisecond)
+}
+
+func TestPasscreatorWebhook(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	waitForCard(t, g.track)
+
+	scan := scanEvent{id: "pc-" + g.card + "-1", config: e.configID, barcode: g.track, status: 2, value: "100.00"}
+	w := e.do(signedScanEvent(scan))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
+	e.eventuallyBalance(g, "5") // 5 % of 100.00
+
+	// Passcreator redelivers the same scan, then sends a new one: only the
+	// new one earns.
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scan)).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-2", config: e.configID, barcode: g.card, status: 2, value: "20,00"})).Code)
+	e.eventuallyBalance(g, "6")
+
+	// A refused scan (pass not found) and one without a value earn nothing.
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 3, value: "50"})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 2})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 2, value: "40"})).Code)
+	e.eventuallyBalance(g, "8")
+
+	require.Equal(t, 1, e.pc.Recorder().Count(http.MethodGet, "/api/appconfiguration/"+e.configID),
+		"the app configuration is read once and cached")
+	require.Equal(t, float64(6), e.counter("guestflow_webhook_scans_delivered_total", "source", "passcreator_webhook", "branch", "rome"))
+}
+
+func TestPasscreatorWebhookUnknownCardIsCountedNotDropped(t *testing.T) {
+	e := newEnv(t)
+	w := e.do(signedScanEvent(scanEvent{id: "pc-unknown-1", config: e.configID, barcode: "NOBODY-4711", status: 2, value: "10"}))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"delivered": 0, "unknownCards": 1, "skipped": 0}`, w.Body.String())
+	require.Equal(t, float64(1), e.counter("guestflow_webhook_unknown_card_scans_total", "source", "passcreator_webhook", "branch", "rome"))
+	require.Contains(t, e.logs.String(), "pc-unknown-1", "logged by appScanId")
+	require.NotContains(t, e.logs.String(), "NOBODY-4711", "the barcode is not logged")
+
+	w = e.do(signedScanEvent(scanEvent{id: "pc-elsewhere-1", config: "another-configuration", barcode: "1", status: 2}))
+	require.Equal(t, http.StatusOK, w.Code)
+	require.JSONEq(t, `{"delivered": 0, "unknownCards": 0, "skipped": 1}`, w.Body.String())
+	require.Equal(t, float64(1), e.counter("guestflow_webhook_scans_skipped_total", "source", "passcreator_webhook", "reason", "unknown_configuration"))
+}
+
+func TestPasscreatorWebhookRefusals(t *testing.T) {
+	e := newEnv(t)
+	good := signedScanEvent(scanEvent{id: "pc-refused-1", config: e.configID, barcode: "1", status: 2})
+	tampered := good
+	tampered.body = strings.Replace(good.body, `"scanStatus":2`, `"scanStatus":0`, 1)
+	unsigned := good
+	unsigned.header = nil
+	wrongHeader := good
+	wrongHeader.header = map[string]string{"X-Signature": good.header[passcreator.SignatureHeader]}
+	garbage := request{path: hooks.PasscreatorWebhookPath, body: `{"hello": "world"}`,
+		header: map[string]string{passcreator.SignatureHeader: sign([]byte(`{"hello": "world"}`))}}
+	other := signedScanEvent(scanEvent{event: "pass_created", id: "pc-other-1", config: e.configID, barcode: "1"})
+
+	for name, tt := range map[string]struct {
+		r    request
+		want int
+	}{
+		"tampered body":       {tampered, 401},
+		"no signature":        {unsigned, 401},
+		"signature elsewhere": {wrongHeader, 401},
+		"signed, not a scan":  {garbage, 400},
+		"another event":       {other, 200},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := e.do(tt.r)
+			require.Equal(t, tt.want, w.Code, w.Body.String())
+		})
+	}
+	require.Zero(t, e.counter("guestflow_webhook_scans_delivered_total"))
+}
+
+func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
+	e := newEnv(t)
+	e.pc.Faults().Set(sandboxkit.Faults{ErrorRate: 1})
+	w := e.do(signedScanEvent(scanEvent{id: "pc-pcdown-1", config: e.configID, barcode: "1", status: 2, value: "10"}))
+	requireRetryLater(t, w)
+}
+
+// flakyTemporal fails the first n scan deliveries as an unreachable server.
+type flakyTemporal struct {
+	hooks.Temporal
+	fail atomic.Int32
+}
+
+func (f *flakyTemporal) DeliverScan(ctx context.Context, s lifecycle.Scan) error {
+	if f.fail.Add(-1) >= 0 {
+		return errDown
+	}
+	return f.Temporal.DeliverScan(ctx, s)
+}
+
+func intakeRequest(deviceScanID, barcode, value string) request {
+	return request{path: hooks.IntakePath, header: map[string]string{"Authorization": "Bearer " + intakeToken},
+		body: fmt.Sprintf(`{"deviceScanId": %q, "barcode": %q, "branchId": "rome", "value": %s}`, deviceScanID, barcode, value)}
+}
+
+func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
+	flaky := &flakyTemporal{Temporal: hooks.NewTemporal(temporalClient)}
+	e := newEnv(t, func(o *hooks.Options) { o.Temporal = flaky })
+	g := newGuest()
+	e.install(g)
+	e.pc.AddPass(g.card)
+	waitForCard(t, g.card)
+
+	first := intakeRequest("pos-"+g.card+"-1", g.card, `"40.00"`)
+	w := e.do(first)
+	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
+	var res hooks.IntakeResult
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &res))
+	require.NotEmpty(t, res.AppScanID)
+	require.Equal(t, 2, res.ScanStatus, "Passcreator's own status: attendance saved")
+	require.True(t, res.AccountFound)
+	e.eventuallyBalance(g, "2")
+
+	scans := e.pc.Scans(e.configID)
+	require.Len(t, scans, 1)
+	require.Equal(t, hooks.IntakeDeviceName("pos-"+g.card+"-1"), scans[0].DeviceName)
+	require.Equal(t, g.card, scans[0].ScannedBarcodeValue)
+	require.Len(t, scans[0].AdditionalPropertiesScan, 1)
+	require.Equal(t, 1, scans[0].AdditionalPropertiesScan[0].ID)
+	require.JSONEq(t, "40", string(scans[0].AdditionalPropertiesScan[0].Value))
+
+	// The device repeats the post: same answer, no second Passcreator scan.
+	w = e.do(first)
+	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
+	var again hooks.IntakeResult
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &again))
+	require.Equal(t, res, again)
+	require.Len(t, e.pc.Scans(e.configID), 1)
+
+	// Temporal is down for the next scan: the device is told to retry, and
+	// the retry delivers the scan already recorded.
+	flaky.fail.Store(1)
+	second := intakeRequest("pos-"+g.card+"-2", g.card, `20`)
+	requireRetryLater(t, e.do(second))
+	require.Len(t, e.pc.Scans(e.configID), 2)
+	require.Equal(t, http.StatusAccepted, e.do(second).Code)
+	require.Len(t, e.pc.Scans(e.configID), 2, "the retry recorded nothing new at Passcreator")
+	e.eventuallyBalance(g, "3")
+
+	// The scan sync later finds the same scans at Passcreator, under the
+	// same appScanIds: they earn nothing more.
+	for _, s := range e.pc.Scans(e.configID) {
+		require.NoError(t, lifecycle.DeliverScan(context.Background(), temporalClient, lifecycle.Scan{
+			AppScanID: s.AppScanID, BranchID: "rome", Barcode: g.card, Status: 2, Value: ptr(decimal.RequireFromString("100")),
+			At: time.Now(), BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4},
+		}))
+	}
+	require.Equal(t, http.StatusAccepted, e.do(intakeRequest("pos-"+g.card+"-3", g.card, `"20"`)).Code)
+	e.eventuallyBalance(g, "4")
+}
+
+func TestIntakeUnknownCard(t *testing.T) {
+	e := newEnv(t)
+	w := e.do(intakeRequest("pos-unknown-1", "NOBODY-0815", `"9.99"`))
+	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
+	var res hooks.IntakeResult
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &res))
+	require.False(t, res.AccountFound)
+	require.Equal(t, 3, res.ScanStatus, "Passcreator knows no such pass")
+	require.Len(t, e.pc.Scans(e.configID), 1, "the scan is recorded at Passcreator all the same")
+	require.Equal(t, float64(1), e.counter("guestflow_webhook_unknown_card_scans_total", "source", "intake"))
+	require.NotContains(t, e.logs.String(), "NOBODY-0815")
+}
+
+func TestIntakeRefusals(t *testing.T) {
+	e := newEnv(t)
+	valid := intakeRequest("pos-bad-1", "1234", `"10.00"`)
+	body := func(s string) request { r := valid; r.body = s; return r }
+	tests := map[string]struct {
+		r    request
+		want int
+	}{
+		"no token":             {request{path: hooks.IntakePath, body: valid.body}, 401},
+		"wrong token":          {request{path: hooks.IntakePath, body: valid.body, header: map[string]string{"Authorization": "Bearer " + crmKey}}, 401},
+		"token without Bearer": {request{path: hooks.IntakePath, body: valid.body, header: map[string]string{"Authorization": intakeToken}}, 401},
+		"not JSON":             {body(`deviceScanId=1`), 400},
+		"no deviceScanId":      {body(`{"barcode": "1234", "branchId": "rome", "value": "1"}`), 400},
+		"odd deviceScanId":     {body(`{"deviceScanId": "a b", "barcode": "1234", "branchId": "rome", "value": "1"}`), 400},
+		"no barcode":           {body(`{"deviceScanId": "d1", "branchId": "rome", "value": "1"}`), 400},
+		"unknown branch":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "paris", "value": "1"}`), 400},
+		"no value":             {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome"}`), 400},
+		"value not a number":   {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "ten"}`), 400},
+		"negative value":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "-1"}`), 400},
+		"status out of range":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
+		"oversize":             {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			w := e.do(tt.r)
+			require.Equal(t, tt.want, w.Code, w.Body.String())
+			require.NotEmpty(t, str(t, decode(t, w), "error"))
+		})
+	}
+	require.Empty(t, e.pc.Scans(e.configID), "nothing refused reached Passcreator")
+}
+
+func TestIntakeWhenPasscreatorRefusesOrIsDown(t *testing.T) {
+	e := newEnv(t)
+	e.pc.Faults().Set(sandboxkit.Faults{ErrorRate: 1})
+	requireRetryLater(t, e.do(intakeRequest("pos-pcdown-1", "1234", `"1"`)))
+	e.pc.Faults().Set(sandboxkit.Faults{})
+
+	// A status the sandbox refuses for a scan is Passcreator's 400: not
+	// worth retrying, reported as a bad gateway.
+	e2 := newEnv(t, func(o *hooks.Options) { o.Passcreator = refusingPasscreator{} })
+	w := e2.do(intakeRequest("pos-refused-1", "1234", `"1"`))
+	require.Equal(t, http.StatusBadGateway, w.Code, w.Body.String())
+	require.JSONEq(t, `{"error": "scan refused by Passcreator"}`, w.Body.String())
+}
+
+type refusingPasscreator struct{ stubPasscreator }
+
+func (refusingPasscreator) CreateAppScan(context.Context, passcreator.NewAppScan) (*passcreator.CreatedAppScan, error) {
+	return &passcreator.CreatedAppScan{}, passcreator.ErrScanNotSaved
+}
