@@ -1,0 +1,155 @@
+package activities
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/mews"
+	mewssandbox "github.com/guestflow/guestflow/vendors/mews/sandbox"
+)
+
+const (
+	mewsClientToken = "test-client-token"
+	mewsAccess      = "test-access-token"
+)
+
+// loseAnswers forwards to Mews but drops the answer of the first calls to
+// path after Mews has acted on them: the timeout after a write that
+// Temporal then retries.
+func loseAnswers(h http.Handler, path string, times int32) http.Handler {
+	var lost atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, path) || lost.Add(1) > times {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r) // Mews writes...
+		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer never arrives
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+	})
+}
+
+func mewsInput() UpdateMewsInput {
+	birth := rules.Date{Year: 1980, Month: time.May, Day: 1}
+	return UpdateMewsInput{
+		BranchID: "rome", Marker: MarkerFor(1858, 3263), PMSGuestID: "343433",
+		Profile: rules.Profile{FirstName: "Anna", LastName: "Rossi", BirthDate: &birth, Email: "anna@example.com", Phone: "+393471234567"},
+		Document: rules.Verified{Type: rules.Passport, Number: "YA1234567", IssuingCountry: "IT",
+			ExpirationDate: &rules.Date{Year: 2030, Month: time.January, Day: 9}},
+	}
+}
+
+func newMews(t *testing.T, h http.Handler) *Mews {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c := mews.New(mews.Options{BaseURL: srv.URL, ClientToken: mewsClientToken, AccessToken: mewsAccess, Timeout: 5 * time.Second})
+	return &Mews{Branches: map[string]*mews.Client{"rome": c}}
+}
+
+func runUpdateMews(t *testing.T, a *Mews, in UpdateMewsInput) (UpdateMewsResult, error) {
+	var env testsuite.WorkflowTestSuite
+	ae := env.NewTestActivityEnvironment()
+	ae.RegisterActivity(a)
+	v, err := ae.ExecuteActivity(a.UpdateMews, in)
+	var res UpdateMewsResult
+	if err == nil {
+		err = v.Get(&res)
+	}
+	return res, err
+}
+
+// An attempt whose answer was lost after Mews added the customer and the
+// document is retried by Temporal; the retry finds both and adds nothing.
+func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
+	for _, path := range []string{"customers/add", "identityDocuments/add"} {
+		t.Run(path, func(t *testing.T) {
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+			a := newMews(t, loseAnswers(sb, path, 1))
+
+			if _, err := runUpdateMews(t, a, mewsInput()); err == nil {
+				t.Fatal("the first attempt lost its answer and must fail")
+			}
+			res, err := runUpdateMews(t, a, mewsInput())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(sb.Customers(mewsAccess)); n != 1 {
+				t.Errorf("Mews holds %d customers, want 1", n)
+			}
+			if n := len(sb.Documents(mewsAccess)); n != 1 {
+				t.Errorf("Mews holds %d documents, want 1", n)
+			}
+			if res.CustomerID == "" || res.DocumentID == "" {
+				t.Errorf("result %+v", res)
+			}
+		})
+	}
+}
+
+func TestUpdateMewsFillsOnlyEmptyFields(t *testing.T) {
+	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+	typed := "+39 06 9999 0000"
+	first := "Ann"
+	id := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: &first, Email: ptr("anna@example.com"), Phone: &typed})
+	a := newMews(t, sb)
+
+	res, err := runUpdateMews(t, a, mewsInput())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CustomerID != id || res.CustomerAdded {
+		t.Fatalf("the hotel's customer was not reused: %+v", res)
+	}
+	c := sb.Customers(mewsAccess)[0]
+	if *c.Phone != typed || *c.FirstName != "Ann" {
+		t.Errorf("what the hotel typed was overwritten: %q %q", *c.Phone, *c.FirstName)
+	}
+	if c.BirthDate == nil || *c.BirthDate != "1980-05-01" {
+		t.Errorf("the empty birth date was not filled: %v", c.BirthDate)
+	}
+
+	// The guest renewed the passport: the same document is updated.
+	in := mewsInput()
+	in.Document.Number = "YB7654321"
+	if res, err = runUpdateMews(t, a, in); err != nil {
+		t.Fatal(err)
+	}
+	docs := sb.Documents(mewsAccess)
+	if len(docs) != 1 || docs[0].Number != "YB7654321" || !res.DocumentUpdate {
+		t.Errorf("documents after renewal: %+v, result %+v", docs, res)
+	}
+}
+
+func TestUpdateMewsRefusalIsNotRetried(t *testing.T) {
+	a := newMews(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"Message":"Customer is blacklisted.","RequestId":"r-1"}`))
+	}))
+	_, err := runUpdateMews(t, a, mewsInput())
+	if err == nil || !strings.Contains(err.Error(), "HTTP 403") || strings.Contains(err.Error(), "Rossi") {
+		t.Fatalf("err = %v", err)
+	}
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != ErrVendorRefused || !app.NonRetryable() {
+		t.Fatalf("a 403 must be a non-retryable %s: %v", ErrVendorRefused, err)
+	}
+	var fault VendorFault
+	if err := app.Details(&fault); err != nil || fault.Message != "Customer is blacklisted." || fault.RequestID != "r-1" {
+		t.Errorf("staff must get Mews' message and request id: %+v %v", fault, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
