@@ -193,7 +193,8 @@ func (g *branchDay) fill(res *Reservation, guest *Guest, p party) {
 	}
 
 	guest.Outcome = outcome(g.branch, res.Arrival, guest)
-	if guest.Outcome.Card && (guest.Case == OutletScans || g.r.chance(g.opts.installShare())) {
+	// a card used at the bar is in the wallet, unless nobody installs cards
+	if share := g.opts.installShare(); guest.Outcome.Card && share > 0 && (guest.Case == OutletScans || g.r.chance(share)) {
 		guest.InstallsCard = true
 		guest.InstallDelay = g.r.minutes(2*time.Minute, 45*time.Minute)
 	}
