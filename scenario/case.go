@@ -1,5 +1,7 @@
 package scenario
 
+import "slices"
+
 // Case is an awkward situation real hotels have, tagged on the guest it was
 // given to so a test can count what to expect. A guest has at most one.
 type Case string
@@ -42,11 +44,4 @@ var Cases = []Case{
 	ConsentRefused, ConsentUnanswered, Minor, Returning, OutletScans,
 }
 
-func (c Case) known() bool {
-	for _, k := range Cases {
-		if k == c {
-			return true
-		}
-	}
-	return false
-}
+func (c Case) known() bool { return slices.Contains(Cases, c) }
