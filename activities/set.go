@@ -76,7 +76,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 		Passquare: &Passquare{
 			Client: passquare.New(passquare.Options{
 				AppKey: cfg.Passquare.AppKey.Value(), BaseURL: cfg.Passquare.BaseURL,
-				HTTP: httpClient, Metrics: metrics, Logger: logger,
+				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing,
 			}),
 			TemplateUUID: cfg.Passquare.TemplateUUID,
 			FormLink:     cfg.Passquare.FormLink,
@@ -120,14 +120,24 @@ func (s *Set) RegisterPassquare(r worker.ActivityRegistry) {
 	r.RegisterActivity(s.Passquare)
 }
 
+// passquareHeadroom keeps guestflow below Passquare's limits by a margin:
+// requests sent exactly one second apart can arrive 999 ms apart, and
+// Passquare would refuse the second.
+const passquareHeadroom = 0.8
+
+// passquareSpacing is the least time between two requests of one worker
+// process; the task queue's rate spaces the activities of all workers.
+const passquareSpacing = 1250 * time.Millisecond
+
 // PassquareRate is the steady rate, in activities per second, that keeps
 // the whole group within a Passquare plan: one request per second, and the
 // plan's hourly quota spread evenly over the hour (60 an hour is one a
-// minute). Every worker on the Passquare task queue must use the same rate.
+// minute), with headroom. Every worker on the Passquare task queue must use
+// the same rate.
 func PassquareRate(plan string) float64 {
 	perHour := config.PassquarePlans[plan]
 	if perHour == 0 {
 		perHour = config.PassquarePlans["base"]
 	}
-	return math.Min(1, float64(perHour)/time.Hour.Seconds())
+	return passquareHeadroom * math.Min(1, float64(perHour)/time.Hour.Seconds())
 }

@@ -1,6 +1,7 @@
 // Command devstack brings the whole of guestflow up on one machine with only
 // Go installed: a real Temporal dev server with its Web UI (state kept in
-// .devstack/temporal.db), the vendor sandboxes, the worker and the webhook.
+// .devstack/temporal.db), the vendor sandboxes playing a seeded day of
+// arrivals, the worker, the webhook, and the Schedules that feed them.
 // Ctrl-C stops everything it started.
 //
 //	go run ./devstack
@@ -10,6 +11,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,8 +29,16 @@ import (
 //go:embed guestflow.toml
 var configFile []byte
 
-// programs are built into <dir>/bin and run in this order.
-var programs = []string{"worker", "webhook", "starter"}
+// programs are built into <dir>/bin.
+var programs = []string{"sandbox", "worker", "webhook", "starter"}
+
+// Where the dev stack's programs listen (devstack/guestflow.toml agrees).
+const (
+	webhookURL   = "http://127.0.0.1:8080"
+	webhookOps   = "http://127.0.0.1:9091"
+	workerOps    = "http://127.0.0.1:9090"
+	passquareCRM = "sandbox-passquare-crm-key"
+)
 
 func main() {
 	fs := pflag.NewFlagSet("devstack", pflag.ContinueOnError)
@@ -72,6 +82,8 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 		return devserver.Start(ctx, devserver.Options{
 			HostPort: fmt.Sprintf("127.0.0.1:%d", port), UI: true, UIPort: fmt.Sprint(uiPort),
 			DBFile: db, Stdout: logFile(dir, "temporal.log"),
+			// The Web UI decrypts payloads through the webhook's codec server.
+			ExtraArgs: []string{"--ui-codec-endpoint", webhookOps + "/codec"},
 		})
 	})
 	if err != nil {
@@ -96,25 +108,53 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 			children[i].stop(10 * time.Second)
 		}
 	}()
-	for _, name := range []string{"worker", "webhook"} {
-		c, err := startChild(name, env, filepath.Join(dir, "bin", name))
+	start := func(name string, args ...string) error {
+		c, err := startChild(name, env, filepath.Join(dir, "bin", name), args...)
+		if err == nil {
+			children = append(children, c)
+		}
+		return err
+	}
+	// The day starts at noon, so the morning's guests are there at once.
+	if err := start("sandbox", "--start-at", "12h", "--hook-url", webhookURL+"/passquare/hooks", "--hook-crm-key", passquareCRM); err != nil {
+		return err
+	}
+	if err := start("worker"); err != nil {
+		return err
+	}
+	if err := start("webhook"); err != nil {
+		return err
+	}
+	for _, ready := range []string{workerOps + "/readyz", webhookOps + "/readyz"} {
+		if err := waitReady(ctx, ready); err != nil {
+			return err
+		}
+	}
+
+	say("creating the schedules (starter setup) and running the first polls")
+	for _, args := range [][]string{{"setup", "--poll-interval", "1m"}, {"poll-now"}} {
+		c, err := startChild("starter", env, filepath.Join(dir, "bin", "starter"), args...)
 		if err != nil {
 			return err
 		}
-		children = append(children, c)
+		if err := <-c.done; err != nil {
+			return fmt.Errorf("starter %s: %w", args[0], err)
+		}
 	}
 
 	say("guestflow is up:")
 	fmt.Printf(`
-  Temporal Web UI   http://127.0.0.1:%d
+  Temporal Web UI   http://127.0.0.1:%d   (try GuestStage = "NeedsAttention")
   Temporal frontend %s (namespace default)
-  webhook           http://127.0.0.1:8080  (ops: http://127.0.0.1:9091/readyz)
-  worker ops        http://127.0.0.1:9090/metrics
+  webhook           %s/passquare/hooks   (ops: %s/readyz, codec: %s/codec)
+  worker ops        %s/metrics
+  sandboxes         PassportScan :18101, Mews :18102, Passquare :18103, Passcreator :18104
   configuration     %s
   Temporal log      %s
 
-Ctrl-C stops everything.
-`, uiPort, srv.FrontendHostPort(), cfg, filepath.Join(dir, "temporal.log"))
+The sandboxes play a seeded day (an hour a minute); guests appear within a
+minute and move through the stages. Ctrl-C stops everything.
+`, uiPort, srv.FrontendHostPort(), webhookURL, webhookOps, webhookOps, workerOps, cfg, filepath.Join(dir, "temporal.log"))
 
 	name, err := waitExit(ctx, children)
 	if name != "" {
@@ -156,6 +196,27 @@ func withProgress[T any](what string, f func() (T, error)) (T, error) {
 	}()
 	defer close(done)
 	return f()
+}
+
+// waitReady polls a readiness endpoint until it answers 200.
+func waitReady(ctx context.Context, url string) error {
+	_, err := withProgress("waiting for "+url, func() (struct{}, error) {
+		for {
+			resp, err := http.Get(url)
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return struct{}{}, nil
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return struct{}{}, ctx.Err()
+			case <-time.After(250 * time.Millisecond):
+			}
+		}
+	})
+	return err
 }
 
 func logFile(dir, name string) *os.File {
