@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,6 +74,10 @@ type stack struct {
 	passquare   *passquaresandbox.Server
 	passcreator *passcreatorsandbox.Server
 	namespace   string
+	// loseReservations drops the next answers of GET /v1/reservations
+	// after PassportScan served them: a poll that fetched and then failed.
+	loseReservations atomic.Int32
+	configFile       string
 }
 
 func newStack(t *testing.T) *stack {
@@ -88,7 +94,7 @@ func newStack(t *testing.T) *stack {
 	})
 	urls := map[string]string{}
 	for name, srv := range map[string]*httptest.Server{
-		"passportscan": httptest.NewServer(s.passport),
+		"passportscan": httptest.NewServer(s.losingAnswers(s.passport)),
 		"mews":         httptest.NewServer(s.mews),
 		"passquare":    httptest.NewServer(s.passquare),
 		"passcreator":  httptest.NewServer(s.passcreator),
@@ -133,6 +139,10 @@ bonus_percent = "5"
 		t.Fatal(err)
 	}
 	s.cfg = cfg
+	s.configFile = filepath.Join(t.TempDir(), "guestflow.toml")
+	if err := os.WriteFile(s.configFile, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	logger := slog.New(slog.DiscardHandler)
 	if testing.Verbose() {
@@ -231,4 +241,20 @@ func (s *stack) exportHistories(files map[string]string) {
 			s.t.Fatal(err)
 		}
 	}
+}
+
+func (s *stack) losingAnswers(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/reservations" || s.loseReservations.Load() <= 0 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		s.loseReservations.Add(-1)
+		h.ServeHTTP(httptest.NewRecorder(), r) // PassportScan moves the key's mark...
+		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer is lost
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+	})
 }
