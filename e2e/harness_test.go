@@ -80,18 +80,30 @@ type stack struct {
 	configFile       string
 }
 
+// newStack wires guestflow to sandboxes holding the Rome branch's accounts.
 func newStack(t *testing.T) *stack {
+	return startStack(t, true)
+}
+
+// startStack wires guestflow to fresh sandboxes; with accounts false they
+// hold no branch, enterprise, app configuration or Passquare account yet,
+// for a scenario to seed.
+func startStack(t *testing.T, accounts bool) *stack {
 	t.Helper()
 	s := &stack{t: t, namespace: "default"}
 	s.passport = passportscansandbox.New(passportscansandbox.Options{})
-	s.passport.AddBranch("e2e-rome-key", "101")
-	s.mews = mewssandbox.New(mewssandbox.Options{ClientToken: "e2e-mews-client", AccessTokens: []string{romeMews}})
-	s.passquare = passquaresandbox.New(passquaresandbox.Options{Accounts: []passquaresandbox.AccountConfig{{AppKey: passquareKey, Plan: "expert"}}})
+	s.mews = mewssandbox.New(mewssandbox.Options{ClientToken: "e2e-mews-client"})
+	s.passquare = passquaresandbox.New(passquaresandbox.Options{})
 	s.passcreator = passcreatorsandbox.New(passcreatorsandbox.Options{APIKey: "e2e-passcreator-key", TimeZone: "Europe/Rome"})
-	s.passcreator.AddAppConfiguration(passcreatorsandbox.AppConfiguration{
-		Name: "Rome outlets", ConfigurationID: romeConfigID, ScanMode: 1,
-		AdditionalProperties: []passcreatorsandbox.AdditionalProperty{{Type: "double", Name: "Transaction value", ID: 2}},
-	})
+	if accounts {
+		s.passport.AddBranch("e2e-rome-key", "101")
+		s.mews.AddEnterprise(romeMews)
+		s.passquare.AddAccount(passquareKey, "expert")
+		s.passcreator.AddAppConfiguration(passcreatorsandbox.AppConfiguration{
+			Name: "Rome outlets", ConfigurationID: romeConfigID, ScanMode: 1,
+			AdditionalProperties: []passcreatorsandbox.AdditionalProperty{{Type: "double", Name: "Transaction value", ID: 2}},
+		})
+	}
 	urls := map[string]string{}
 	for name, srv := range map[string]*httptest.Server{
 		"passportscan": httptest.NewServer(s.losingAnswers(s.passport)),

@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/scenario"
+)
+
+// TestScenarioDay plays a generated day with every awkward case (late and
+// expired documents, bad recognitions, no phone, refused and unanswered
+// consent, minors, returning guests, repeated outlet scans) into the
+// sandboxes while the feeders run, and checks that guestflow ends where the
+// rules say: guests per stage, Mews and Passquare records, credits, and the
+// vendor calls each guest cost.
+func TestScenarioDay(t *testing.T) {
+	s := startStack(t, false)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	day := scenario.Generate(scenario.Options{
+		Seed: 11, Day: rules.Today(time.Now(), rome), ArrivalsPerBranch: 16, InstallShare: -1,
+		Branches: []scenario.Branch{{
+			ID: "rome", PassportScanAccountID: "101", PassportScanAPIKey: "e2e-rome-key", Country: "IT", TimeZone: "Europe/Rome",
+			MewsAccessToken: romeMews, PasscreatorAppConfigurationID: romeConfigID,
+			AdultAge: 18, BonusPercent: decimal.RequireFromString("5"),
+		}},
+		Passquare: scenario.PassquareAccount{AppKey: passquareKey, Plan: "expert"},
+	})
+	sandboxes := scenario.Sandboxes{PassportScan: s.passport, Mews: s.mews, Passquare: s.passquare, Passcreator: s.passcreator}
+	if err := day.Seed(sandboxes); err != nil {
+		t.Fatal(err)
+	}
+	want := day.Expected()
+	t.Logf("day: %d guests, stages %v", want.Guests, want.Stages)
+
+	// A whole day in well under a minute, while the feeders run as their
+	// Schedules would.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	played := make(chan error, 1)
+	go func() { played <- day.Play(ctx, sandboxes, scenario.NewClock(day.Start, 4000), nil) }()
+	poll := 0
+	feed := func() {
+		poll++
+		var res any
+		s.run(lifecycle.PollArrivalsWorkflowName, fmt.Sprintf("scenario-poll-%d", poll),
+			lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: poll%3 == 0}, &res)
+		s.run(lifecycle.SyncScansWorkflowName, fmt.Sprintf("scenario-scans-%d", poll),
+			lifecycle.SyncScans{AppConfigurationID: romeConfigID, Lookback: 10 * time.Minute}, &res)
+	}
+	playing := true
+	s.eventually("the day ends where the rules say", 150*time.Second, func() error {
+		if playing {
+			select {
+			case err := <-played:
+				if err != nil {
+					return fmt.Errorf("play: %w", err)
+				}
+				playing = false
+			default:
+			}
+		}
+		feed()
+		got, credited, err := s.stages(day)
+		if err != nil {
+			return err
+		}
+		if playing {
+			return fmt.Errorf("still playing; stages %v", got)
+		}
+		if !maps.Equal(got, want.Stages) {
+			return fmt.Errorf("stages %v, want %v", got, want.Stages)
+		}
+		if !credited.Equal(want.Credits) {
+			return fmt.Errorf("credited %s, want %s", credited, want.Credits)
+		}
+		return nil
+	})
+
+	if n, w := len(s.mews.Customers(romeMews)), want.MewsCustomers["rome"]; n != w {
+		t.Errorf("Mews customers %d, want %d", n, w)
+	}
+	if n, w := len(s.mews.Documents(romeMews)), want.MewsDocuments["rome"]; n != w {
+		t.Errorf("Mews documents %d, want %d", n, w)
+	}
+	if n := len(s.passquare.Customers(passquareKey)); n != want.Cards {
+		t.Errorf("Passquare customers %d, want %d", n, want.Cards)
+	}
+	// Per guest written to Mews, at most: four lookups, one customer write,
+	// the documents read and one document write. More means an N+1.
+	written := want.MewsDocuments["rome"]
+	if calls := s.mews.Recorder().Count("", ""); calls > 7*written {
+		t.Errorf("Mews calls %d for %d guests: more than 7 each", calls, written)
+	}
+	// Per card, at most the issue, a read-back after a lost answer, and one
+	// balance push per coalesced credit; and never a 429.
+	for _, c := range s.passquare.Calls() {
+		if c.Status == 429 {
+			t.Fatalf("Passquare answered 429 to %s", c.Path)
+		}
+	}
+}
+
+// stages counts the day's guests by the stage their stay reports, and sums
+// what their scans credited.
+func (s *stack) stages(day *scenario.Day) (map[lifecycle.Stage]int, decimal.Decimal, error) {
+	got := map[lifecycle.Stage]int{}
+	credited := decimal.Zero
+	for _, g := range day.Guests() {
+		st, err := s.status(lifecycle.StayWorkflowID(g.BranchID, g.ReservationID, g.CustomerID))
+		if err != nil {
+			return nil, credited, fmt.Errorf("guest %d/%d: %w", g.ReservationID, g.CustomerID, err)
+		}
+		got[st.Stage]++
+		credited = credited.Add(st.Credited)
+	}
+	return got, credited, nil
+}
