@@ -167,7 +167,7 @@ func TestDecodeError(t *testing.T) {
 		{`{"error":{"message":"nested","code":7}}`, "", "nested", ""},
 		{`{"errorMessage":"em"}`, "", "em", ""},
 		{`{"errors":["a","b"]}`, "", "a; b", ""},
-		{`{"errors":{"name":["is required"]}}`, "", "is required", ""},
+		{`{"errors":{"name":["is required"]}}`, "", "name: is required", ""},
 		{`{"detail":"d","requestId":"r-9"}`, "", "d", "r-9"},
 		{`plain text failure`, "", "plain text failure", ""},
 		{`<html><body>502</body></html>`, "", "", ""},

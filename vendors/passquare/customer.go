@@ -143,7 +143,7 @@ func (c *Client) ReadCustomer(ctx context.Context, phone string, o ReadOptions) 
 	case "", "null", "[]", "{}":
 		msg := string(out.Message)
 		if msg == "" {
-			msg = text(out.Error)
+			msg, _ = vendorhttp.ErrorText(out.Error, nil, "message", "error")
 		}
 		return nil, &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusNotFound, Message: msg}
 	}

@@ -1,0 +1,83 @@
+package vendorhttp_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
+)
+
+func TestRetryable(t *testing.T) {
+	for status, want := range map[int]bool{
+		0: true, 400: false, 401: false, 403: false, 404: false, 408: true, 409: true, 429: true, 500: true, 503: true,
+	} {
+		e := &vendorhttp.Error{Vendor: "mews", Endpoint: "POST customers/add", Status: status}
+		if got := e.Retryable(); got != want {
+			t.Errorf("status %d: Retryable %v, want %v", status, got, want)
+		}
+	}
+}
+
+func TestErrorStringLeavesTheVendorMessageOut(t *testing.T) {
+	e := &vendorhttp.Error{Vendor: "mews", Endpoint: "POST customers/add", Status: 403,
+		Message: "A customer with e-mail anna@example.com exists.", RequestID: "r-1"}
+	if s := e.Error(); strings.Contains(s, "anna@example.com") || !strings.Contains(s, "HTTP 403") || !strings.Contains(s, "r-1") {
+		t.Errorf("Error() = %q", s)
+	}
+	down := &vendorhttp.Error{Vendor: "passquare", Endpoint: "POST /status", Err: errors.New("dial tcp 10.1.2.3:443: connection refused")}
+	if !strings.Contains(down.Error(), "no response") {
+		t.Errorf("transport error: %q", down.Error())
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0}, {"7", 7 * time.Second}, {"-3", 0}, {"soon", 0},
+		{"Mon, 23 Nov 2026 10:00:30 GMT", 30 * time.Second}, {"Mon, 23 Nov 2026 09:00:00 GMT", 0},
+	} {
+		h := http.Header{}
+		if tt.header != "" {
+			h.Set("Retry-After", tt.header)
+		}
+		if got := vendorhttp.ParseRetryAfter(h, now); got != tt.want {
+			t.Errorf("Retry-After %q: %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	keys := []string{"message", "error", "errors"}
+	for _, tt := range []struct {
+		body, header, message, requestID string
+	}{
+		{`{"message":"bad phone","requestId":"b-1"}`, "", "bad phone", "b-1"},
+		{`{"error":{"message":"nested"}}`, "h-1", "nested", "h-1"},
+		{`{"errors":{"phone":["not E.164"],"birthday":"not dd.mm.yyyy"}}`, "", "birthday: not dd.mm.yyyy; phone: not E.164", ""},
+		{`{"errors":["one","two"]}`, "", "one; two", ""},
+		{`{"error":true,"message":"refused"}`, "", "refused", ""},
+		{`"plain string"`, "", "plain string", ""},
+		{`Service Unavailable`, "", "Service Unavailable", ""},
+		{`<html><body>502</body></html>`, "", "", ""},
+		{``, "", "", ""},
+	} {
+		h := http.Header{}
+		if tt.header != "" {
+			h.Set("X-Request-Id", tt.header)
+		}
+		msg, id := vendorhttp.ErrorText([]byte(tt.body), h, keys...)
+		if msg != tt.message || id != tt.requestID {
+			t.Errorf("%s: got %q %q, want %q %q", tt.body, msg, id, tt.message, tt.requestID)
+		}
+	}
+	long := `{"message":"` + strings.Repeat("é", 400) + `"}`
+	if msg, _ := vendorhttp.ErrorText([]byte(long), nil, "message"); len(msg) > 500 || !strings.HasPrefix(msg, "é") {
+		t.Errorf("a long message is clipped on a rune boundary, got %d bytes", len(msg))
+	}
+}
