@@ -44,6 +44,7 @@ type env struct {
 	logs     *syncBuffer
 	pc       *passcreatorsandbox.Server
 	configID string
+	opts     hooks.Options
 }
 
 func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
@@ -85,13 +86,24 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	}
 	h, err := hooks.New(o)
 	require.NoError(t, err)
-	e.h = h
+	e.h, e.opts = h, o
 	t.Cleanup(func() {
 		if t.Failed() {
 			fmt.Fprintf(os.Stderr, "webhook log of %s:\n%s", t.Name(), e.logs.String())
 		}
 	})
 	return e
+}
+
+// restart replaces the webhook with a new process of it: what one replica
+// remembered is gone, the vendors and Temporal are the same.
+func (e *env) restart() {
+	e.t.Helper()
+	o := e.opts
+	o.Metrics = prometheus.NewRegistry()
+	h, err := hooks.New(o)
+	require.NoError(e.t, err)
+	e.h = h
 }
 
 // request is one call to the webhook; remote is the peer address.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
@@ -51,11 +52,13 @@ var deviceScanID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$`)
 // same id the scan sync and Passcreator's webhook deliver it under later,
 // so the account credits it once whichever arrives first.
 //
-// Repeated posts of a deviceScanId are answered from this process's intake
-// log without recording the scan again. The log is in memory: a repeat
-// that reaches another replica, or comes after a restart, records a second
-// Passcreator scan, which the account credits again. Delivery is therefore
-// at least once at Passcreator and, across replicas, at the account.
+// A repeated post of a deviceScanId records nothing again. Within one
+// process the intake log answers it (and makes concurrent posts of one id
+// wait for each other); across replicas and restarts Passcreator itself is
+// the record: a scan is created with the device's id in its deviceName, and
+// before creating one the webhook looks for it among the app
+// configuration's scans of the last intakeLookback. Only two replicas
+// handling the same id within the same moment could both create it.
 func (s *server) intake(c *gin.Context) {
 	defer func() { s.metrics.request("intake", "-", c.Writer.Status()) }()
 	if !bearer(c, s.hook.IntakeToken.Value()) {
@@ -80,13 +83,16 @@ func (s *server) intake(c *gin.Context) {
 	entry := s.intakes.lock(req.DeviceScanID)
 	defer entry.mu.Unlock()
 	if entry.created == nil {
-		created, err := s.record(c, b.PasscreatorAppConfigurationID, b.TransactionValueProperty, req)
+		created, at, err := s.recorded(c, b.PasscreatorAppConfigurationID, req.DeviceScanID)
+		if err == nil && created == nil {
+			at = s.Now()
+			created, err = s.record(c, b.PasscreatorAppConfigurationID, b.TransactionValueProperty, req)
+		}
 		if err != nil {
 			s.recordFailed(c, err)
 			return
 		}
-		entry.created = created
-		entry.at = s.Now()
+		entry.created, entry.at = created, at
 	}
 	scan := scanAt(b, entry.created.AppScanID, req.Barcode, int(entry.created.ScanStatus), req.Value, entry.at)
 	found, err := s.deliver(c, scan, sourceIntake)
@@ -149,6 +155,30 @@ func (s *server) record(c *gin.Context, configID, valueProperty string, req Inta
 		scan.AdditionalProperties = map[passcreator.PropertyID]passcreator.PropertyValue{id: passcreator.DecimalValue(*req.Value)}
 	}
 	return s.Passcreator.CreateAppScan(c.Request.Context(), scan)
+}
+
+// intakeLookback is how far back a repeated deviceScanId is looked for at
+// Passcreator: devices repeat a post within minutes.
+const intakeLookback = 2 * time.Hour
+
+// recorded finds the scan an earlier post of this deviceScanId recorded at
+// Passcreator, through this or another replica; nil when there is none.
+func (s *server) recorded(c *gin.Context, configID, deviceScanID string) (*passcreator.CreatedAppScan, time.Time, error) {
+	loc := s.Config.Passcreator.Location
+	scans, err := s.Passcreator.AllAppScans(c.Request.Context(), configID, s.Now().Add(-intakeLookback), loc)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	for _, sc := range scans {
+		if sc.DeviceName == IntakeDeviceName(deviceScanID) {
+			at, err := sc.CreatedAt(loc)
+			if err != nil {
+				at = s.Now()
+			}
+			return &passcreator.CreatedAppScan{AppScanID: sc.AppScanID, ScanStatus: sc.ScanStatus}, at, nil
+		}
+	}
+	return nil, time.Time{}, nil
 }
 
 // recordFailed: Passcreator down or rate limiting is retried by the device;

@@ -20,6 +20,7 @@ import (
 type Passcreator interface {
 	GetAppConfiguration(ctx context.Context, id string) (*passcreator.AppConfiguration, error)
 	CreateAppScan(ctx context.Context, scan passcreator.NewAppScan) (*passcreator.CreatedAppScan, error)
+	AllAppScans(ctx context.Context, configID string, since time.Time, loc *time.Location) ([]passcreator.AppScan, error)
 }
 
 // Scan sources, as metrics label them.

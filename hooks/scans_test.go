@@ -207,6 +207,16 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	require.Equal(t, res, again)
 	require.Len(t, e.pc.Scans(e.configID), 1)
 
+	// Another replica, or this one after a restart, remembers nothing: it
+	// finds the scan at Passcreator and records nothing new either.
+	e.restart()
+	w = e.do(first)
+	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &again))
+	require.Equal(t, res.AppScanID, again.AppScanID)
+	require.Len(t, e.pc.Scans(e.configID), 1, "a restarted webhook recorded the device's scan again")
+	e.eventuallyBalance(g, "2")
+
 	// Temporal is down for the next scan: the device is told to retry, and
 	// the retry delivers the scan already recorded.
 	flaky.fail.Store(1)

@@ -58,6 +58,10 @@ type stubPasscreator struct{}
 func (stubPasscreator) GetAppConfiguration(context.Context, string) (*passcreator.AppConfiguration, error) {
 	return &passcreator.AppConfiguration{}, nil
 }
+func (stubPasscreator) AllAppScans(context.Context, string, time.Time, *time.Location) ([]passcreator.AppScan, error) {
+	return nil, nil
+}
+
 func (stubPasscreator) CreateAppScan(context.Context, passcreator.NewAppScan) (*passcreator.CreatedAppScan, error) {
 	return &passcreator.CreatedAppScan{AppScanID: "stub-scan", ScanStatus: 2}, nil
 }
