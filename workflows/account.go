@@ -5,7 +5,6 @@ import (
 
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/guestflow/guestflow/activities"
@@ -266,16 +265,7 @@ func (a *account) schedulePush(now time.Time, message string) {
 func (a *account) pushBalance(ctx workflow.Context) {
 	balance, message := a.state.Ledger.Balance(), a.pushMessage
 	a.pushDue, a.pushMessage = nil, ""
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:                "Show the new balance on the guest's wallet card",
-		TaskQueue:              lifecycle.PassquareTaskQueue,
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 15 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
-		},
-	})
+	ctx = withPassquare(ctx, "Show the new balance on the guest's wallet card")
 	err := workflow.ExecuteActivity(ctx, passquareActivities.PushBalance, activities.PushBalanceInput{
 		AccountKey: a.key, Phone: a.holder.Phone, Balance: balance, Message: message,
 	}).Get(ctx, nil)

@@ -60,16 +60,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		return
 	}
 
-	passquareCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:                "Issue the wallet card through Passquare",
-		TaskQueue:              lifecycle.PassquareTaskQueue,
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 15 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
-		},
-	})
+	passquareCtx := withPassquare(ctx, "Issue the wallet card through Passquare")
 	var card lifecycle.Card
 	err = workflow.ExecuteActivity(passquareCtx, passquareActivities.IssueCard, activities.IssueCardInput{
 		AccountKey: account.Key,
@@ -129,4 +120,20 @@ func (s *stay) holder(phone string) lifecycle.AccountHolder {
 func (s *stay) noWallet(ctx workflow.Context, reason rules.Reason) {
 	s.status.NoWallet = reason
 	s.setStage(ctx, lifecycle.StageNoWallet, reason, "", "")
+}
+
+// withPassquare sets the options of every Passquare call: its own
+// rate-limited task queue, where a call may wait its turn, retried with
+// backoff for up to a day; a refusal goes to staff at once.
+func withPassquare(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                summary,
+		TaskQueue:              lifecycle.PassquareTaskQueue,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 15 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+		},
+	})
 }
