@@ -1,0 +1,106 @@
+package workflows
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/lifecycle"
+)
+
+func feederEnv(t *testing.T, start time.Time) *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	Register(env)
+	env.RegisterActivity(&activities.PassportScan{})
+	env.RegisterActivity(&activities.Passcreator{})
+	return env
+}
+
+// The days polled are the branch's own: at 23:30 UTC it is already the next
+// day in Rome. Changes are asked for today only, the full read covers
+// tomorrow too.
+func TestPollArrivalsDatesInTheBranchTimeZone(t *testing.T) {
+	tests := []struct {
+		name      string
+		start     time.Time
+		full      bool
+		wantDates []string
+		wantAll   bool
+	}{
+		{"changes, morning", time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), false, []string{"2026-11-23"}, false},
+		{"changes, after midnight in Rome", time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC), false, []string{"2026-11-24"}, false},
+		{"full read", time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), true, []string{"2026-11-23", "2026-11-24"}, true},
+		{"full read at year end", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), true, []string{"2027-01-01", "2027-01-02"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := feederEnv(t, tt.start)
+			var got activities.PollArrivalsInput
+			env.OnActivity(passportScanActivities.PollArrivals, mock.Anything, mock.Anything).
+				Run(func(args mock.Arguments) { got = args.Get(1).(activities.PollArrivalsInput) }).
+				Return(activities.PollArrivalsResult{}, nil)
+			env.ExecuteWorkflow(lifecycle.PollArrivalsWorkflowName, lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: tt.full})
+			require.NoError(t, env.GetWorkflowError())
+			require.Equal(t, tt.wantDates, got.Dates)
+			require.Equal(t, tt.wantAll, got.AllCustomers)
+		})
+	}
+}
+
+// Each scan sync starts before the previous run's newest scan by the
+// lookback (at least a minute, createdSince's resolution), and hands the
+// newest scan it saw on as the next watermark; a run that saw nothing keeps
+// the old one.
+func TestSyncScansWatermark(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	last := time.Date(2026, 11, 23, 9, 58, 40, 0, time.UTC)
+	tests := []struct {
+		name      string
+		previous  *lifecycle.ScanWatermark
+		lookback  time.Duration
+		latest    time.Time
+		wantSince time.Time
+		wantMark  time.Time
+	}{
+		{"first run reads a day", nil, 10 * time.Minute, last, start.Add(-24 * time.Hour), last},
+		{"overlap by the lookback", &lifecycle.ScanWatermark{At: last}, 10 * time.Minute, last.Add(time.Minute), last.Add(-10 * time.Minute), last.Add(time.Minute)},
+		{"at least a minute", &lifecycle.ScanWatermark{At: last}, 0, last, last.Add(-time.Minute), last},
+		{"nothing new keeps the mark", &lifecycle.ScanWatermark{At: last}, 5 * time.Minute, time.Time{}, last.Add(-5 * time.Minute), last},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := feederEnv(t, start)
+			if tt.previous != nil {
+				env.SetLastCompletionResult(*tt.previous)
+			}
+			var got activities.SyncScansInput
+			env.OnActivity(passcreatorActivities.SyncScans, mock.Anything, mock.Anything).
+				Run(func(args mock.Arguments) { got = args.Get(1).(activities.SyncScansInput) }).
+				Return(activities.SyncScansResult{Latest: tt.latest, Scans: 3, Delivered: 2, Unknown: 1}, nil)
+			env.ExecuteWorkflow(lifecycle.SyncScansWorkflowName, lifecycle.SyncScans{AppConfigurationID: "cfg", Lookback: tt.lookback})
+			require.NoError(t, env.GetWorkflowError())
+			var mark lifecycle.ScanWatermark
+			require.NoError(t, env.GetWorkflowResult(&mark))
+			require.True(t, got.Since.Equal(tt.wantSince), "since %v, want %v", got.Since, tt.wantSince)
+			require.True(t, mark.At.Equal(tt.wantMark), "watermark %v, want %v", mark.At, tt.wantMark)
+			require.Equal(t, 1, mark.Unknown)
+		})
+	}
+}
+
+func TestBackfillRefusesABadRange(t *testing.T) {
+	env := feederEnv(t, time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
+	env.ExecuteWorkflow(lifecycle.BackfillArrivalsWorkflowName, lifecycle.BackfillArrivals{
+		BranchID: "rome", From: arrivalDay, To: arrivalDay.AddDays(-1),
+	})
+	require.ErrorContains(t, env.GetWorkflowError(), "From <= To")
+}
