@@ -32,9 +32,16 @@ func Stay(ctx workflow.Context, in lifecycle.StayInput) (lifecycle.StaySummary, 
 
 func (s *stay) run(ctx workflow.Context) lifecycle.StaySummary {
 	s.reach(ctx, lifecycle.StageArrivalFetched)
-	if s.verifyDocument(ctx) && s.updateMews(ctx) {
-		s.issueWallet(ctx)
-		s.stayUntilDeparture(ctx)
+	for s.verifyDocument(ctx) {
+		switch s.updateMews(ctx) {
+		case mewsUpdated:
+			s.issueWallet(ctx)
+			s.stayUntilDeparture(ctx)
+			return s.complete(ctx)
+		case rescanned:
+			continue // a newer snapshot came while Mews refused: check it first
+		}
+		break
 	}
 	return s.complete(ctx)
 }

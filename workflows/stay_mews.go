@@ -15,11 +15,22 @@ import (
 // the whole retry window, before trying again by itself.
 const mewsUnavailableRetry = time.Hour
 
+// mewsOutcome is how the Mews stage ended.
+type mewsOutcome int
+
+const (
+	mewsUpdated mewsOutcome = iota
+	// rescanned: a newer snapshot arrived while Mews refused the guest; its
+	// document is verified again before Mews is tried with it.
+	rescanned
+	stayEnded
+)
+
 // updateMews writes the guest and their document into the branch's Mews.
-// A refusal (400, 403) goes to staff with Mews' own message; a Mews that
-// stays down for two hours does too, and is retried hourly. It reports
-// false when the stay ends first.
-func (s *stay) updateMews(ctx workflow.Context) bool {
+// A refusal (400, 403) goes to staff with Mews' own message, and waits for
+// staff's retry or a rescan; a Mews that stays down for two hours goes to
+// staff too, and is retried hourly.
+func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 	for {
 		ctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			Summary:                "Update the guest and their document in Mews",
@@ -45,19 +56,22 @@ func (s *stay) updateMews(ctx workflow.Context) bool {
 		if err == nil {
 			s.status.MewsCustomer = res.CustomerID
 			s.reach(ctx, lifecycle.StageMewsUpdated)
-			return true
+			return mewsUpdated
 		}
-		newer := s.somethingNew()
+		snapshots, newer := s.snapshots, s.somethingNew()
 		if isRefusal(err) {
 			s.stuck(ctx, lifecycle.ReasonMewsRefused, staffMessage(err), "staff to fix the guest in Mews or PassportScan, then retry")
 			if !s.await(ctx, time.Time{}, newer) {
-				return false
+				return stayEnded
+			}
+			if s.snapshots != snapshots {
+				return rescanned
 			}
 			continue
 		}
 		s.stuck(ctx, lifecycle.ReasonMewsUnavailable, staffMessage(err), "Mews to answer again (retried hourly), or staff retry")
 		if !s.await(ctx, workflow.Now(ctx).Add(mewsUnavailableRetry), newer) {
-			return false
+			return stayEnded
 		}
 	}
 }

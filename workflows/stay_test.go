@@ -421,3 +421,31 @@ func (u *updateExpectsError) Reject(err error) {
 	require.ErrorContains(u.t, err, u.contains)
 }
 func (u *updateExpectsError) Complete(any, error) {}
+
+// A rescan that arrives while Mews refuses the guest is verified before Mews
+// sees it: an expired document goes back to staff as that, not as Mews'.
+func TestStayRescanWhileMewsRefusesIsVerifiedFirst(t *testing.T) {
+	st := newStayTest(t)
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{}, mewsRefusal()).Once()
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(activities.UpdateMewsResult{CustomerID: "mews-1"}, nil).Once()
+	st.walletSucceeds()
+	expired := testGuest()
+	expired.Document.Number = "YA7654321"
+	expired.Document.ExpirationDate = date(2026, time.October, 1)
+	st.at(time.Hour, func() {
+		require.Equal(t, lifecycle.ReasonMewsRefused, st.status().Reason)
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, expired)
+	})
+	st.at(2*time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
+		require.Equal(t, rules.DocumentExpired, s.Reason)
+		renewed := testGuest()
+		renewed.Document.Number = "YB0000001"
+		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, renewed)
+	})
+	st.at(3*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
+
+	st.run(testGuest())
+	st.env.AssertNumberOfCalls(t, "UpdateMews", 2)
+}
