@@ -8,7 +8,10 @@ import (
 	"sync"
 	"testing"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/lifecycle"
 )
 
 const (
@@ -167,5 +170,58 @@ func TestProductionConfigurationLoads(t *testing.T) {
 	}
 	if g.Encryption.CodecToken != "" && !slices.ContainsFunc(refs, func(ref string) bool { return plausible(ref) == g.Encryption.CodecToken.Value() }) {
 		t.Errorf("encryption.codec_token is written in %s", configFile)
+	}
+}
+
+// Passquare's rate limit is the guestflow-passquare task queue's, which the
+// server splits across partitions: the Temporal service must load the
+// dynamic configuration that gives that queue one partition.
+func TestTemporalGivesThePassquareQueueOnePartition(t *testing.T) {
+	raw, err := os.ReadFile("../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+			Volumes     []string          `yaml:"volumes"`
+		} `yaml:"services"`
+	}
+	if err := yaml.Unmarshal(raw, &compose); err != nil {
+		t.Fatal(err)
+	}
+	temporal := compose.Services["temporal"]
+	path := temporal.Environment["DYNAMIC_CONFIG_FILE_PATH"]
+	mounted := ""
+	for _, v := range temporal.Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && parts[1] == path {
+			mounted = parts[0]
+		}
+	}
+	if path == "" || mounted == "" {
+		t.Fatalf("the temporal service does not load a mounted dynamic config (path %q, volumes %v)", path, temporal.Volumes)
+	}
+	dc, err := os.ReadFile(filepath.Join("..", mounted))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string][]struct {
+		Value       int               `yaml:"value"`
+		Constraints map[string]string `yaml:"constraints"`
+	}
+	if err := yaml.Unmarshal(dc, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"matching.numTaskqueueReadPartitions", "matching.numTaskqueueWritePartitions"} {
+		ok := false
+		for _, e := range cfg[key] {
+			if e.Value == 1 && e.Constraints["taskQueueName"] == lifecycle.PassquareTaskQueue {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("%s does not give %s one partition", key, lifecycle.PassquareTaskQueue)
+		}
 	}
 }
