@@ -65,7 +65,6 @@ type stay struct {
 	approval       *lifecycle.StaffAction
 	walletSkipped  *lifecycle.StaffAction
 	verified       *rules.Verified
-	accountKey     string
 }
 
 func newStay(ctx workflow.Context, in lifecycle.StayInput) (*stay, error) {

@@ -52,7 +52,6 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "staff retry")
 		return
 	}
-	s.accountKey = account.Key
 	if n := len(account.Cards); n > 0 {
 		// A returning guest keeps the card they have.
 		s.status.Card = &account.Cards[n-1]
