@@ -48,8 +48,8 @@ func TestLostChangesArriveWithTheReconcilingPoll(t *testing.T) {
 		t.Fatalf("the retried change poll found %d guests; the test needs the change to be swallowed", res.Guests)
 	}
 	time.Sleep(time.Second)
-	if st, _ := s.status(id); st.Stage != lifecycle.StageAwaitingDocument {
-		t.Fatalf("stage %s before the reconciling poll", st.Stage)
+	if st, err := s.status(id); err != nil || st.Stage != lifecycle.StageAwaitingDocument {
+		t.Fatalf("stage %q (%v) before the reconciling poll", st.Stage, err)
 	}
 
 	s.run(lifecycle.PollArrivalsWorkflowName, "lost-3", lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: true}, &res)

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
@@ -36,6 +38,11 @@ import (
 
 // exportDir, when set, receives the histories of the day's workflows as the
 // temporal CLI exports them: the replay tests' fixtures are made this way.
+// freeNamespaces are created with the dev server, one for each stack: a
+// test's stays, which stay open until departure, are never picked up by a
+// later test's worker talking to other sandboxes.
+var freeNamespaces = make(chan string, 16)
+
 var exportDir = flag.String("export-histories", "", "directory to write replay fixtures into with `temporal workflow show --output json`")
 
 // One dev server for the whole package: starting one takes seconds.
@@ -44,7 +51,13 @@ var server *testsuite.DevServer
 func TestMain(m *testing.M) {
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	srv, err := devserver.Start(ctx, devserver.Options{})
+	var namespaces []string
+	for i := range cap(freeNamespaces) {
+		name := fmt.Sprintf("e2e-%02d", i+1)
+		namespaces = append(namespaces, "--namespace", name)
+		freeNamespaces <- name
+	}
+	srv, err := devserver.Start(ctx, devserver.Options{ExtraArgs: namespaces})
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -90,7 +103,12 @@ func newStack(t *testing.T) *stack {
 // for a scenario to seed.
 func startStack(t *testing.T, accounts bool) *stack {
 	t.Helper()
-	s := &stack{t: t, namespace: "default"}
+	s := &stack{t: t}
+	select {
+	case s.namespace = <-freeNamespaces:
+	default:
+		t.Fatalf("all %d e2e namespaces are used: run fewer tests or a smaller -count", cap(freeNamespaces))
+	}
 	s.passport = passportscansandbox.New(passportscansandbox.Options{})
 	s.mews = mewssandbox.New(mewssandbox.Options{ClientToken: "e2e-mews-client"})
 	s.passquare = passquaresandbox.New(passquaresandbox.Options{})
@@ -209,7 +227,28 @@ func (s *stack) eventually(what string, timeout time.Duration, check func() erro
 	}
 }
 
+// status asks a stay for its status. A query is answered by a worker, and
+// on a loaded CI machine one can fail in transit (the sticky worker busy,
+// the frontend's deadline); a few tries keep an assertion about the stay
+// from failing for a reason that is not the stay's.
 func (s *stack) status(id string) (lifecycle.StayStatus, error) {
+	var err error
+	for range 5 {
+		var st lifecycle.StayStatus
+		if st, err = s.queryStatus(id); err == nil {
+			return st, nil
+		}
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return st, err
+		}
+		s.t.Logf("query %s: %v (trying again)", id, err)
+		time.Sleep(500 * time.Millisecond)
+	}
+	return lifecycle.StayStatus{}, err
+}
+
+func (s *stack) queryStatus(id string) (lifecycle.StayStatus, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	v, err := s.client.QueryWorkflow(ctx, id, "", lifecycle.QueryStatus)
