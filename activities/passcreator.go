@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -86,17 +85,13 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 		if v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); ok && err == nil {
 			scan.Value = &v
 		}
-		switch err := lifecycle.DeliverScan(ctx, a.Temporal, scan); {
-		case errors.Is(err, lifecycle.ErrUnknownCard):
-			res.Unknown++
-			if a.UnknownCards != nil {
-				a.UnknownCards.WithLabelValues(outlet.BranchID).Inc()
-			}
-			logger.Warn("scan of a card no account holds", "app_scan_id", s.AppScanID, "branch_id", outlet.BranchID)
+		switch found, err := a.DeliverScan(ctx, scan); {
 		case err != nil:
 			return res, err
-		default:
+		case found:
 			res.Delivered++
+		default:
+			res.Unknown++
 		}
 		activity.RecordHeartbeat(ctx, res.Scans)
 	}

@@ -90,7 +90,10 @@ type stack struct {
 	// loseReservations drops the next answers of GET /v1/reservations
 	// after PassportScan served them: a poll that fetched and then failed.
 	loseReservations atomic.Int32
-	configFile       string
+	// loseScanAnswers drops the next answers of POST /api/appscan after
+	// Passcreator recorded the scan.
+	loseScanAnswers atomic.Int32
+	configFile      string
 }
 
 // newStack wires guestflow to sandboxes holding the Rome branch's accounts.
@@ -124,10 +127,10 @@ func startStack(t *testing.T, accounts bool) *stack {
 	}
 	urls := map[string]string{}
 	for name, srv := range map[string]*httptest.Server{
-		"passportscan": httptest.NewServer(s.losingAnswers(s.passport)),
+		"passportscan": httptest.NewServer(losingAnswers(s.passport, "/v1/reservations", &s.loseReservations)),
 		"mews":         httptest.NewServer(s.mews),
 		"passquare":    httptest.NewServer(s.passquare),
-		"passcreator":  httptest.NewServer(s.passcreator),
+		"passcreator":  httptest.NewServer(losingAnswers(s.passcreator, "/api/appscan", &s.loseScanAnswers)),
 	} {
 		t.Cleanup(srv.Close)
 		urls[name] = srv.URL
@@ -294,15 +297,16 @@ func (s *stack) exportHistories(files map[string]string) {
 	}
 }
 
-func (s *stack) losingAnswers(h http.Handler) http.Handler {
+// losingAnswers serves every call, but drops the answers of the next
+// *lose calls to path: the vendor did the work, and the caller never hears.
+func losingAnswers(h http.Handler, path string, lose *atomic.Int32) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/reservations" || s.loseReservations.Load() <= 0 {
+		if r.URL.Path != path || lose.Add(-1) < 0 {
 			h.ServeHTTP(w, r)
 			return
 		}
-		s.loseReservations.Add(-1)
-		h.ServeHTTP(httptest.NewRecorder(), r) // PassportScan moves the key's mark...
-		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer is lost
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				conn.Close()
 			}

@@ -18,12 +18,15 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/worker"
 
+	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/config"
 	"github.com/guestflow/guestflow/hooks"
 	"github.com/guestflow/guestflow/rules"
 	"github.com/guestflow/guestflow/vendors/passcreator"
 	passcreatorsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
+	"github.com/guestflow/guestflow/workflows"
 )
 
 // The documented samples' crm_key, configured as ours so they pass as sent.
@@ -45,6 +48,9 @@ type env struct {
 	pc       *passcreatorsandbox.Server
 	configID string
 	opts     hooks.Options
+	seq      int64
+	// unknownCards counts the device scans of cards no account holds.
+	unknownCards *prometheus.CounterVec
 }
 
 func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
@@ -84,6 +90,7 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	for _, f := range edit {
 		f(&o)
 	}
+	e.unknownCards = e.deviceScanWorker(&o, pcServer.URL)
 	h, err := hooks.New(o)
 	require.NoError(t, err)
 	e.h, e.opts = h, o
@@ -95,15 +102,54 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	return e
 }
 
+// envs numbers the envs, so device scan ids (and so workflow ids) differ
+// between tests sharing the dev server, with -count too.
+var envs atomic.Int64
+
+// deviceScanWorker runs the device scans' workflow and activities on a
+// task queue of this env's own, recording at this env's Passcreator, as
+// guestflow's worker does; it returns the worker's unknown-card counter.
+func (e *env) deviceScanWorker(o *hooks.Options, passcreatorURL string) *prometheus.CounterVec {
+	e.t.Helper()
+	e.seq = envs.Add(1)
+	o.TaskQueue = fmt.Sprintf("hooks-device-scans-%d", e.seq)
+	unknown := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "unknown_cards"}, []string{"branch"})
+	outlets := map[string]activities.Outlet{}
+	for id, b := range o.Config.Branches {
+		outlets[b.PasscreatorAppConfigurationID] = activities.Outlet{
+			BranchID: id, TransactionValueProperty: b.TransactionValueProperty, Rules: activities.BranchRules(b),
+		}
+	}
+	w := worker.New(temporalClient, o.TaskQueue, worker.Options{})
+	workflows.Register(w)
+	w.RegisterActivity(&activities.Passcreator{
+		Client:   passcreator.New(passcreator.Options{APIKey: "pc-test-key", BaseURL: passcreatorURL}),
+		Location: o.Config.Passcreator.Location, Temporal: temporalClient, Outlets: outlets, UnknownCards: unknown,
+	})
+	require.NoError(e.t, w.Start())
+	e.t.Cleanup(w.Stop)
+	return unknown
+}
+
+// deviceScanID is a device's scan id unique to this env.
+func (e *env) deviceScanID(name string) string { return fmt.Sprintf("%s-%d", name, e.seq) }
+
 // restart replaces the webhook with a new process of it: what one replica
 // remembered is gone, the vendors and Temporal are the same.
 func (e *env) restart() {
+	e.t.Helper()
+	e.h = e.replica()
+}
+
+// replica is another webhook process beside this one: same configuration,
+// vendors and Temporal, nothing in memory shared.
+func (e *env) replica() http.Handler {
 	e.t.Helper()
 	o := e.opts
 	o.Metrics = prometheus.NewRegistry()
 	h, err := hooks.New(o)
 	require.NoError(e.t, err)
-	e.h = h
+	return h
 }
 
 // request is one call to the webhook; remote is the peer address.
@@ -116,6 +162,11 @@ type request struct {
 
 func (e *env) do(r request) *httptest.ResponseRecorder {
 	e.t.Helper()
+	return serve(e.h, r)
+}
+
+// serve sends r to h; safe from any goroutine.
+func serve(h http.Handler, r request) *httptest.ResponseRecorder {
 	if r.method == "" {
 		r.method = http.MethodPost
 	}
@@ -134,7 +185,7 @@ func (e *env) do(r request) *httptest.ResponseRecorder {
 		req.SetBasicAuth(*r.user, *r.password)
 	}
 	w := httptest.NewRecorder()
-	e.h.ServeHTTP(w, req)
+	h.ServeHTTP(w, req)
 	return w
 }
 

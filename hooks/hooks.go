@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/vendors/passcreator"
 )
 
@@ -33,9 +34,12 @@ const (
 // Options is what the webhook needs.
 type Options struct {
 	Temporal Temporal
-	// Passcreator is needed by the Passcreator webhook (to read the app
-	// configurations' property ids) and the intake (to record scans).
+	// Passcreator is needed by the Passcreator webhook, to read the app
+	// configurations' property ids.
 	Passcreator Passcreator
+	// TaskQueue is where device scans' workflows run; default
+	// lifecycle.TaskQueue.
+	TaskQueue string
 	// Config is the hotel group: its [webhook] section, the account key
 	// secret, the branches and the Passcreator account's time zone.
 	Config *config.Group
@@ -57,7 +61,6 @@ type server struct {
 	defaultRegion  string
 	metrics        *metrics
 	configurations *configurationCache
-	intakes        *intakeLog
 }
 
 // New returns the webhook's routes. It fails on a configuration it cannot
@@ -80,6 +83,9 @@ func New(o Options) (*gin.Engine, error) {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.TaskQueue == "" {
+		o.TaskQueue = lifecycle.TaskQueue
 	}
 	s := &server{Options: o, hook: o.Config.Webhook, outlets: map[string]*config.Branch{}}
 	if s.hook.Path == "" {
@@ -106,7 +112,6 @@ func New(o Options) (*gin.Engine, error) {
 	}
 	s.metrics = newMetrics(o.Metrics)
 	s.configurations = &configurationCache{client: o.Passcreator, byID: map[string]*passcreator.AppConfiguration{}}
-	s.intakes = newIntakeLog(o.Now)
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

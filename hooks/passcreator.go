@@ -19,15 +19,10 @@ import (
 // is one.
 type Passcreator interface {
 	GetAppConfiguration(ctx context.Context, id string) (*passcreator.AppConfiguration, error)
-	CreateAppScan(ctx context.Context, scan passcreator.NewAppScan) (*passcreator.CreatedAppScan, error)
-	AllAppScans(ctx context.Context, configID string, since time.Time, loc *time.Location) ([]passcreator.AppScan, error)
 }
 
-// Scan sources, as metrics label them.
-const (
-	sourceWebhook = "passcreator_webhook"
-	sourceIntake  = "intake"
-)
+// sourceWebhook labels the metrics of scans Passcreator's webhook delivers.
+const sourceWebhook = "passcreator_webhook"
 
 // passcreatorWebhook takes Passcreator's app_scan_created deliveries and
 // hands each scan to the account holding the card. The account records

@@ -8,14 +8,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/hooks"
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/vendors/passcreator"
@@ -155,100 +158,88 @@ func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
 	requireRetryLater(t, w)
 }
 
-// flakyTemporal fails the first n scan deliveries as an unreachable server.
-type flakyTemporal struct {
-	hooks.Temporal
-	fail atomic.Int32
-}
-
-func (f *flakyTemporal) DeliverScan(ctx context.Context, s lifecycle.Scan) error {
-	if f.fail.Add(-1) >= 0 {
-		return errDown
-	}
-	return f.Temporal.DeliverScan(ctx, s)
-}
-
 func intakeRequest(deviceScanID, barcode, value string) request {
 	return request{path: hooks.IntakePath, header: map[string]string{"Authorization": "Bearer " + intakeToken},
 		body: fmt.Sprintf(`{"deviceScanId": %q, "barcode": %q, "branchId": "rome", "value": %s}`, deviceScanID, barcode, value)}
 }
 
+func recordedScan(t *testing.T, w *httptest.ResponseRecorder) lifecycle.DeviceScanResult {
+	t.Helper()
+	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
+	var res lifecycle.DeviceScanResult
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &res))
+	require.NotEmpty(t, res.AppScanID)
+	return res
+}
+
 func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
-	flaky := &flakyTemporal{Temporal: hooks.NewTemporal(temporalClient)}
-	e := newEnv(t, func(o *hooks.Options) { o.Temporal = flaky })
+	e := newEnv(t)
 	g := newGuest()
 	e.install(g)
 	e.pc.AddPass(g.card)
 	waitForCard(t, g.card)
 
-	first := intakeRequest("pos-"+g.card+"-1", g.card, `"40.00"`)
-	w := e.do(first)
-	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
-	var res hooks.IntakeResult
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &res))
-	require.NotEmpty(t, res.AppScanID)
+	first := intakeRequest(e.deviceScanID("pos-1"), g.card, `"40.00"`)
+	res := recordedScan(t, e.do(first))
+	require.Equal(t, e.deviceScanID("pos-1"), res.DeviceScanID)
 	require.Equal(t, 2, res.ScanStatus, "Passcreator's own status: attendance saved")
 	require.True(t, res.AccountFound)
 	e.eventuallyBalance(g, "2")
 
 	scans := e.pc.Scans(e.configID)
 	require.Len(t, scans, 1)
-	require.Equal(t, hooks.IntakeDeviceName("pos-"+g.card+"-1"), scans[0].DeviceName)
+	require.Equal(t, res.AppScanID, scans[0].AppScanID)
+	require.Equal(t, activities.DeviceName(e.deviceScanID("pos-1")), scans[0].DeviceName)
 	require.Equal(t, g.card, scans[0].ScannedBarcodeValue)
 	require.Len(t, scans[0].AdditionalPropertiesScan, 1)
 	require.Equal(t, 1, scans[0].AdditionalPropertiesScan[0].ID)
 	require.JSONEq(t, "40", string(scans[0].AdditionalPropertiesScan[0].Value))
 
-	// The device repeats the post: same answer, no second Passcreator scan.
-	w = e.do(first)
-	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
-	var again hooks.IntakeResult
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &again))
-	require.Equal(t, res, again)
-	require.Len(t, e.pc.Scans(e.configID), 1)
-
-	// Another replica, or this one after a restart, remembers nothing: it
-	// finds the scan at Passcreator and records nothing new either.
+	// The device repeats the post, to this webhook and to a restarted one
+	// that remembers nothing: the same answer, no second Passcreator scan.
+	require.Equal(t, res, recordedScan(t, e.do(first)))
 	e.restart()
-	w = e.do(first)
-	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &again))
-	require.Equal(t, res.AppScanID, again.AppScanID)
-	require.Len(t, e.pc.Scans(e.configID), 1, "a restarted webhook recorded the device's scan again")
-	e.eventuallyBalance(g, "2")
+	require.Equal(t, res, recordedScan(t, e.do(first)))
+	require.Len(t, e.pc.Scans(e.configID), 1, "a repeated post recorded the device's scan again")
 
-	// Temporal is down for the next scan: the device is told to retry, and
-	// the retry delivers the scan already recorded.
-	flaky.fail.Store(1)
-	second := intakeRequest("pos-"+g.card+"-2", g.card, `20`)
-	requireRetryLater(t, e.do(second))
-	require.Len(t, e.pc.Scans(e.configID), 2)
-	require.Equal(t, http.StatusAccepted, e.do(second).Code)
-	require.Len(t, e.pc.Scans(e.configID), 2, "the retry recorded nothing new at Passcreator")
+	// The scan sync later finds the scan at Passcreator, under the same
+	// appScanId: it earns nothing more.
+	require.NoError(t, lifecycle.DeliverScan(context.Background(), temporalClient, lifecycle.Scan{
+		AppScanID: res.AppScanID, BranchID: "rome", Barcode: g.card, Status: 2, Value: ptr(decimal.RequireFromString("100")),
+		At: time.Now(), BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4},
+	}))
+	recordedScan(t, e.do(intakeRequest(e.deviceScanID("pos-2"), g.card, `20`)))
 	e.eventuallyBalance(g, "3")
+}
 
-	// The scan sync later finds the same scans at Passcreator, under the
-	// same appScanIds: they earn nothing more.
-	for _, s := range e.pc.Scans(e.configID) {
-		require.NoError(t, lifecycle.DeliverScan(context.Background(), temporalClient, lifecycle.Scan{
-			AppScanID: s.AppScanID, BranchID: "rome", Barcode: g.card, Status: 2, Value: ptr(decimal.RequireFromString("100")),
-			At: time.Now(), BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4},
-		}))
+// Two webhook replicas behind a load balancer get the same scan at the
+// same moment, several times over (a device retrying on a short timeout):
+// Passcreator records it once, and every post is answered with that scan.
+func TestIntakeConcurrentPostsToReplicasRecordOnce(t *testing.T) {
+	e := newEnv(t)
+	replicas := []http.Handler{e.h, e.replica()}
+	post := intakeRequest(e.deviceScanID("pos-race"), "NOBODY-4711", `"12.50"`)
+	answers := make([]*httptest.ResponseRecorder, 8)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Go(func() { answers[i] = serve(replicas[i%2], post) })
 	}
-	require.Equal(t, http.StatusAccepted, e.do(intakeRequest("pos-"+g.card+"-3", g.card, `"20"`)).Code)
-	e.eventuallyBalance(g, "4")
+	wg.Wait()
+	first := recordedScan(t, answers[0])
+	for _, w := range answers[1:] {
+		require.Equal(t, first, recordedScan(t, w))
+	}
+	require.Len(t, e.pc.Scans(e.configID), 1)
+	require.Equal(t, float64(1), testutil.ToFloat64(e.unknownCards.WithLabelValues("rome")), "the unknown card is counted once")
 }
 
 func TestIntakeUnknownCard(t *testing.T) {
 	e := newEnv(t)
-	w := e.do(intakeRequest("pos-unknown-1", "NOBODY-0815", `"9.99"`))
-	require.Equal(t, http.StatusAccepted, w.Code, w.Body.String())
-	var res hooks.IntakeResult
-	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &res))
+	res := recordedScan(t, e.do(intakeRequest(e.deviceScanID("pos-unknown"), "NOBODY-0815", `"9.99"`)))
 	require.False(t, res.AccountFound)
 	require.Equal(t, 3, res.ScanStatus, "Passcreator knows no such pass")
 	require.Len(t, e.pc.Scans(e.configID), 1, "the scan is recorded at Passcreator all the same")
-	require.Equal(t, float64(1), e.counter("guestflow_webhook_unknown_card_scans_total", "source", "intake"))
+	require.Equal(t, float64(1), testutil.ToFloat64(e.unknownCards.WithLabelValues("rome")))
 	require.NotContains(t, e.logs.String(), "NOBODY-0815")
 }
 
@@ -284,22 +275,36 @@ func TestIntakeRefusals(t *testing.T) {
 	require.Empty(t, e.pc.Scans(e.configID), "nothing refused reached Passcreator")
 }
 
-func TestIntakeWhenPasscreatorRefusesOrIsDown(t *testing.T) {
-	e := newEnv(t)
+// Passcreator down: the device is told to retry while the scan's workflow
+// keeps trying, and the device's retry after Passcreator is back gets the
+// scan recorded once.
+func TestIntakeWhenPasscreatorIsDown(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) { o.TemporalTimeout = 2 * time.Second })
 	e.pc.Faults().Set(sandboxkit.Faults{ErrorRate: 1})
-	requireRetryLater(t, e.do(intakeRequest("pos-pcdown-1", "1234", `"1"`)))
-	e.pc.Faults().Set(sandboxkit.Faults{})
+	post := intakeRequest(e.deviceScanID("pos-pcdown"), "NOBODY-1", `"1"`)
+	requireRetryLater(t, e.do(post))
+	require.Empty(t, e.pc.Scans(e.configID))
 
-	// A status the sandbox refuses for a scan is Passcreator's 400: not
-	// worth retrying, reported as a bad gateway.
-	e2 := newEnv(t, func(o *hooks.Options) { o.Passcreator = refusingPasscreator{} })
-	w := e2.do(intakeRequest("pos-refused-1", "1234", `"1"`))
-	require.Equal(t, http.StatusBadGateway, w.Code, w.Body.String())
-	require.JSONEq(t, `{"error": "scan refused by Passcreator"}`, w.Body.String())
+	e.pc.Faults().Set(sandboxkit.Faults{})
+	deadline := time.Now().Add(time.Minute)
+	w := e.do(post)
+	for w.Code == http.StatusServiceUnavailable && time.Now().Before(deadline) {
+		w = e.do(post)
+	}
+	res := recordedScan(t, w)
+	require.Len(t, e.pc.Scans(e.configID), 1)
+	require.Equal(t, res.AppScanID, e.pc.Scans(e.configID)[0].AppScanID)
 }
 
-type refusingPasscreator struct{ stubPasscreator }
-
-func (refusingPasscreator) CreateAppScan(context.Context, passcreator.NewAppScan) (*passcreator.CreatedAppScan, error) {
-	return &passcreator.CreatedAppScan{}, passcreator.ErrScanNotSaved
+// Passcreator refusing the scan (here: the branch's app configuration no
+// longer exists there) is not worth retrying: a bad gateway, and a line for
+// staff in the log.
+func TestIntakeWhenPasscreatorRefuses(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Config.Branches["rome"].PasscreatorAppConfigurationID = "0b7e2a6c-1f00-4d1e-9b55-00000000dead"
+	})
+	w := e.do(intakeRequest(e.deviceScanID("pos-refused"), "1234", `"1"`))
+	require.Equal(t, http.StatusBadGateway, w.Code, w.Body.String())
+	require.JSONEq(t, `{"error": "scan refused by Passcreator"}`, w.Body.String())
+	require.Contains(t, e.logs.String(), "Passcreator refused a device scan")
 }

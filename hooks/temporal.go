@@ -22,6 +22,8 @@ type Temporal interface {
 	QueryBalance(ctx context.Context, key string) (lifecycle.Balance, error)
 	// DeliverScan is lifecycle.DeliverScan.
 	DeliverScan(ctx context.Context, scan lifecycle.Scan) error
+	// RecordDeviceScan is lifecycle.RecordDeviceScan.
+	RecordDeviceScan(ctx context.Context, taskQueue string, scan lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error)
 	// CheckHealth fails when the Temporal frontend does not answer.
 	CheckHealth(ctx context.Context) error
 }
@@ -46,6 +48,10 @@ func (t temporalClient) QueryBalance(ctx context.Context, key string) (lifecycle
 
 func (t temporalClient) DeliverScan(ctx context.Context, scan lifecycle.Scan) error {
 	return lifecycle.DeliverScan(ctx, t.c, scan)
+}
+
+func (t temporalClient) RecordDeviceScan(ctx context.Context, taskQueue string, scan lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error) {
+	return lifecycle.RecordDeviceScan(ctx, t.c, taskQueue, scan)
 }
 
 func (t temporalClient) CheckHealth(ctx context.Context) error {

@@ -35,7 +35,10 @@ func (failingTemporal) QueryBalance(context.Context, string) (lifecycle.Balance,
 	return lifecycle.Balance{}, errDown
 }
 func (failingTemporal) DeliverScan(context.Context, lifecycle.Scan) error { return errDown }
-func (failingTemporal) CheckHealth(context.Context) error                 { return errDown }
+func (failingTemporal) RecordDeviceScan(context.Context, string, lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error) {
+	return lifecycle.DeviceScanResult{}, errDown
+}
+func (failingTemporal) CheckHealth(context.Context) error { return errDown }
 
 // hangingTemporal never answers, as a frontend behind a dead network.
 type hangingTemporal struct{ failingTemporal }
@@ -57,13 +60,6 @@ type stubPasscreator struct{}
 
 func (stubPasscreator) GetAppConfiguration(context.Context, string) (*passcreator.AppConfiguration, error) {
 	return &passcreator.AppConfiguration{}, nil
-}
-func (stubPasscreator) AllAppScans(context.Context, string, time.Time, *time.Location) ([]passcreator.AppScan, error) {
-	return nil, nil
-}
-
-func (stubPasscreator) CreateAppScan(context.Context, passcreator.NewAppScan) (*passcreator.CreatedAppScan, error) {
-	return &passcreator.CreatedAppScan{AppScanID: "stub-scan", ScanStatus: 2}, nil
 }
 
 func requireRetryLater(t *testing.T, w *httptest.ResponseRecorder) {

@@ -1,13 +1,16 @@
 package workflows
 
 import (
+	"context"
 	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/guestflow/guestflow/activities"
@@ -103,4 +106,62 @@ func TestBackfillRefusesABadRange(t *testing.T) {
 		BranchID: "rome", From: arrivalDay, To: arrivalDay.AddDays(-1),
 	})
 	require.ErrorContains(t, env.GetWorkflowError(), "From <= To")
+}
+
+// A device scan is recorded under the time the workflow took it in, then
+// delivered; a refusal by Passcreator fails the run without delivering,
+// and a delivery that fails for a while is retried, never failing a run
+// whose scan is recorded.
+func TestDeviceScan(t *testing.T) {
+	start := time.Date(2026, 11, 23, 19, 42, 7, 0, time.UTC)
+	in := lifecycle.DeviceScan{DeviceScanID: "till-1/42", BranchID: "rome", AppConfigurationID: "cfg", Barcode: "C-1", Value: decimal.RequireFromString("9.90")}
+	recorded := lifecycle.Scan{AppScanID: "scan-1", BranchID: "rome", Barcode: "C-1", Status: 2, At: start}
+	refused := temporal.NewNonRetryableApplicationError("passcreator POST /api/appscan: 400", activities.ErrVendorRefused, nil)
+	unavailable := temporal.NewApplicationError("temporal visibility unavailable", "Unavailable")
+	tests := []struct {
+		name        string
+		recordErr   error
+		deliverErrs int // deliveries failing before one succeeds
+		want        lifecycle.DeviceScanResult
+		wantErr     string
+	}{
+		{name: "recorded and credited", want: lifecycle.DeviceScanResult{DeviceScanID: "till-1/42", AppScanID: "scan-1", ScanStatus: 2, RecordedAt: start, AccountFound: true}},
+		{name: "delivery retried", deliverErrs: 3, want: lifecycle.DeviceScanResult{DeviceScanID: "till-1/42", AppScanID: "scan-1", ScanStatus: 2, RecordedAt: start, AccountFound: true}},
+		{name: "refused by Passcreator", recordErr: refused, wantErr: "400"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := feederEnv(t, start)
+			var got activities.RecordDeviceScanInput
+			env.OnActivity(passcreatorActivities.RecordDeviceScan, mock.Anything, mock.Anything).
+				Run(func(args mock.Arguments) { got = args.Get(1).(activities.RecordDeviceScanInput) }).
+				Return(recorded, tt.recordErr)
+			deliveries := 0
+			env.OnActivity(passcreatorActivities.DeliverScan, mock.Anything, mock.Anything).
+				Return(func(_ context.Context, scan lifecycle.Scan) (bool, error) {
+					if scan.AppScanID != recorded.AppScanID {
+						return false, temporal.NewNonRetryableApplicationError("delivered "+scan.AppScanID, "Test", nil)
+					}
+					if deliveries++; deliveries <= tt.deliverErrs {
+						return false, unavailable
+					}
+					return true, nil
+				})
+			env.ExecuteWorkflow(lifecycle.DeviceScanWorkflowName, in)
+			require.True(t, got.Scan.Value.Equal(in.Value), "value %s", got.Scan.Value)
+			got.Scan.Value = in.Value
+			require.Equal(t, in, got.Scan)
+			require.True(t, got.At.Equal(start), "recorded at %v, want the workflow's start %v", got.At, start)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, env.GetWorkflowError(), tt.wantErr)
+				require.Zero(t, deliveries)
+				return
+			}
+			require.NoError(t, env.GetWorkflowError())
+			var res lifecycle.DeviceScanResult
+			require.NoError(t, env.GetWorkflowResult(&res))
+			require.Equal(t, tt.want, res)
+			require.Equal(t, tt.deliverErrs+1, deliveries)
+		})
+	}
 }

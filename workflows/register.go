@@ -18,4 +18,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(PollArrivals, workflow.RegisterOptions{Name: lifecycle.PollArrivalsWorkflowName})
 	r.RegisterWorkflowWithOptions(BackfillArrivals, workflow.RegisterOptions{Name: lifecycle.BackfillArrivalsWorkflowName})
 	r.RegisterWorkflowWithOptions(SyncScans, workflow.RegisterOptions{Name: lifecycle.SyncScansWorkflowName})
+	r.RegisterWorkflowWithOptions(DeviceScan, workflow.RegisterOptions{Name: lifecycle.DeviceScanWorkflowName})
 }

@@ -16,7 +16,7 @@ import (
 const replayKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 // TestReplayRecordedHistories replays histories recorded on the dev server
-// (go test ./e2e -run 'TestDayOfArrivals|TestBackfill' -export-histories $PWD/workflows/testdata/histories)
+// (go test ./e2e -run 'TestDayOfArrivals|TestBackfill|TestDeviceScan' -export-histories $PWD/workflows/testdata/histories)
 // against the current code: a change that would break a running workflow
 // fails here. Such a change must go behind workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
@@ -24,7 +24,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 5 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans
+	if len(files) < 6 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan
 		t.Fatalf("want a recorded history per workflow type, found %v", files)
 	}
 	codec, err := payloadcodec.New(replayKey)

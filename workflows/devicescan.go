@@ -1,0 +1,58 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/lifecycle"
+)
+
+// DeviceScan records a scan posted by a hotel's own point-of-sale device at
+// Passcreator, then credits it to the account holding the card. Its
+// workflow id is the device's scan id, so however often and to whichever
+// webhook replica the device posts the scan, it is recorded once; the
+// webhook waits for this result to answer the device.
+//
+// The account receives the scan under the appScanId Passcreator assigned,
+// the id the scan sync and Passcreator's webhook deliver it under later, so
+// it is credited once whichever arrives first.
+func DeviceScan(ctx workflow.Context, in lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error) {
+	res := lifecycle.DeviceScanResult{DeviceScanID: in.DeviceScanID}
+	takenIn := workflow.Now(ctx)
+
+	// While Passcreator is down the device is told to retry, and its
+	// retries join this run; after an hour the run fails and a retry starts
+	// a new one.
+	recordCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Record the device's scan at Passcreator",
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+		},
+	})
+	var scan lifecycle.Scan
+	if err := workflow.ExecuteActivity(recordCtx, passcreatorActivities.RecordDeviceScan,
+		activities.RecordDeviceScanInput{Scan: in, At: takenIn}).Get(ctx, &scan); err != nil {
+		return res, err
+	}
+	res.AppScanID, res.ScanStatus, res.RecordedAt = scan.AppScanID, scan.Status, scan.At
+
+	// Once the scan is recorded the run must not fail, or a device's retry
+	// would start another run and record it again; only Temporal itself can
+	// be in the way here, so it is retried for as long as it takes.
+	deliverCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Credit the scan to the card's loyalty account",
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second},
+	})
+	if err := workflow.ExecuteActivity(deliverCtx, passcreatorActivities.DeliverScan, scan).Get(ctx, &res.AccountFound); err != nil {
+		return res, err
+	}
+	return res, nil
+}
