@@ -38,6 +38,8 @@ type PollArrivalsInput struct {
 type PollArrivalsResult struct {
 	Reservations int `json:"reservations"`
 	Guests       int `json:"guests"`
+	// Unchanged guests' stays already had the snapshot.
+	Unchanged int `json:"unchanged"`
 	// Departed guests' stays are closed; their snapshots are dropped.
 	Departed int `json:"departed"`
 	// Skipped guests had ids PassportScan sent unreadable.
@@ -45,7 +47,7 @@ type PollArrivalsResult struct {
 }
 
 // PollArrivals fetches every page of the branch's reservations for each date
-// and delivers each guest with signal-with-start: a new guest starts a stay,
+// and delivers each guest by update-with-start: a new guest starts a stay,
 // a known one gets the snapshot, and a repeated snapshot changes nothing,
 // so a retried poll is harmless.
 func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (PollArrivalsResult, error) {
@@ -69,11 +71,12 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 					continue
 				}
 				res.Guests++
-				departed, err := a.deliver(ctx, g, rules)
-				if err != nil {
+				switch d, err := a.deliver(ctx, g, rules); {
+				case err != nil:
 					return res, err
-				}
-				if departed {
+				case d == unchanged:
+					res.Unchanged++
+				case d == departed:
 					res.Departed++
 				}
 			}
@@ -81,15 +84,20 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 		}
 	}
 	activity.GetLogger(ctx).Info("arrivals polled", "branch_id", in.BranchID, "dates", in.Dates,
-		"all_customers", in.AllCustomers, "reservations", res.Reservations, "guests", res.Guests, "departed", res.Departed)
+		"all_customers", in.AllCustomers, "reservations", res.Reservations, "guests", res.Guests, "unchanged", res.Unchanged, "departed", res.Departed)
 	return res, nil
 }
 
-func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecycle.BranchRules) (departed bool, err error) {
+// deliver hands the guest's snapshot to their stay by update-with-start: a
+// new guest starts a stay, a known one is updated, and a snapshot the stay
+// already has is refused by its validator, which writes nothing to the
+// stay's history.
+func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecycle.BranchRules) (delivery, error) {
 	id := lifecycle.StayWorkflowID(g.BranchID, g.ReservationID, g.CustomerID)
-	_, err = a.Temporal.SignalWithStartWorkflow(ctx, id, lifecycle.SignalGuestSnapshot, g, client.StartWorkflowOptions{
-		ID:        id,
-		TaskQueue: lifecycle.TaskQueue,
+	start := a.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                lifecycle.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		// A stay that completed is not started again by a late snapshot.
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
@@ -98,12 +106,38 @@ func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecyc
 		),
 		StaticSummary: fmt.Sprintf("Stay of guest %d, reservation %d, at %s", g.CustomerID, g.ReservationID, g.BranchID),
 	}, lifecycle.StayWorkflowName, lifecycle.StayInput{Guest: g, Rules: r})
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return true, nil
+	h, err := a.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   lifecycle.UpdateGuestSnapshot,
+			Args:         []any{g},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err == nil {
+		err = h.Get(ctx, nil)
 	}
-	return false, err
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	var app *temporal.ApplicationError
+	switch {
+	case err == nil:
+		return delivered, nil
+	case errors.As(err, &app) && app.Type() == lifecycle.ErrSnapshotUnchanged:
+		return unchanged, nil
+	case errors.As(err, &started):
+		return departed, nil
+	}
+	return 0, err
 }
+
+// delivery is what became of a guest's snapshot.
+type delivery int
+
+const (
+	delivered delivery = iota // a new stay, or news for a running one
+	unchanged                 // the running stay already had it
+	departed                  // the stay is closed
+)
 
 // guestOf maps one guest of a PassportScan reservation to the lifecycle's
 // Guest. Unreadable ids make it report false: such a guest cannot have a

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
+
+	"go.temporal.io/api/enums/v1"
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
@@ -82,4 +85,37 @@ func TestBackfill(t *testing.T) {
 		t.Errorf("Mews customers after two backfills: %d, want 3", n)
 	}
 	s.exportHistories(map[string]string{"backfill.json": "backfill-1"})
+}
+
+// A guest whose stay has closed (departed, or closed by an operator) is
+// still in PassportScan's answers for a while: the poll counts them and
+// starts nothing.
+func TestClosedStayIsNotStartedAgain(t *testing.T) {
+	s := newStack(t)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	today := rules.Today(time.Now(), rome)
+	departure := today.AddDays(1).String()
+	s.passport.PutReservation("101", ps.Reservation{ID: 7101, ArrivalDate: today.String(), DepartureDate: &departure,
+		CustomerReservations: []ps.CustomerReservation{guest(72, "Aino", "Virtanen", "", nil)}})
+	var res activities.PollArrivalsResult
+	s.run(lifecycle.PollArrivalsWorkflowName, "closed-1", lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: true}, &res)
+	id := lifecycle.StayWorkflowID("rome", 7101, 72)
+	s.waitStage(id, lifecycle.StageNoWallet)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.client.TerminateWorkflow(ctx, id, "", "e2e: the stay closed"); err != nil {
+		t.Fatal(err)
+	}
+
+	s.run(lifecycle.PollArrivalsWorkflowName, "closed-2", lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: true}, &res)
+	if res.Guests != 1 || res.Departed != 1 {
+		t.Errorf("poll after the stay closed: %+v, want the guest counted as departed", res)
+	}
+	d, err := s.client.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := d.GetWorkflowExecutionInfo().GetStatus(); st != enums.WORKFLOW_EXECUTION_STATUS_TERMINATED {
+		t.Errorf("the stay's latest run is %s: a closed stay was started again", st)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
@@ -249,6 +250,25 @@ func (s *stack) status(id string) (lifecycle.StayStatus, error) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	return lifecycle.StayStatus{}, err
+}
+
+// acceptedUpdates counts the updates named name in the workflow's history.
+func (s *stack) acceptedUpdates(id, name string) int {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	n := 0
+	it := s.client.GetWorkflowHistory(ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			s.t.Fatalf("history of %s: %v", id, err)
+		}
+		if a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes(); a != nil && a.GetAcceptedRequest().GetInput().GetName() == name {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *stack) queryStatus(id string) (lifecycle.StayStatus, error) {

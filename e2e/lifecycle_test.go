@@ -138,6 +138,14 @@ func TestDayOfArrivals(t *testing.T) {
 	if n := s.mews.Recorder().Count("", ""); n != mewsCalls {
 		t.Errorf("a repeated snapshot reached Mews: %d calls, was %d", n, mewsCalls)
 	}
+	if poll.Unchanged != 6 {
+		t.Errorf("the repeated poll found %d stays unchanged, want 6", poll.Unchanged)
+	}
+	for id := range int64(6) {
+		if n := s.acceptedUpdates(stayID(id+1), lifecycle.UpdateGuestSnapshot); n != 0 {
+			t.Errorf("stay %d: %d snapshot updates in its history, want none: it had every snapshot", id+1, n)
+		}
+	}
 
 	// Guest 6 scans their passport hours later; the change feed brings it.
 	g6 := guest(6, "Søren", "Kierkegaard", "+45 20 12 34 56", func(c *ps.Customer) { c.Nationality = ptr("DNK") })
@@ -147,6 +155,9 @@ func TestDayOfArrivals(t *testing.T) {
 	s.run(lifecycle.PollArrivalsWorkflowName, "poll-3", lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome"}, &poll)
 	if poll.Guests != 1 {
 		t.Errorf("the change feed brought %d guests, want 1", poll.Guests)
+	}
+	if n := s.acceptedUpdates(stayID(6), lifecycle.UpdateGuestSnapshot); n != 1 {
+		t.Errorf("stay 6: %d snapshot updates in its history, want the new document's 1", n)
 	}
 	s.eventually("the late document moves guest 6 on", 30*time.Second, func() error {
 		st, err := s.status(stayID(6))
@@ -213,9 +224,10 @@ func TestDayOfArrivals(t *testing.T) {
 	}
 
 	s.exportHistories(map[string]string{
-		"stay.json":     stayID(1),
-		"account.json":  lifecycle.AccountWorkflowID(key),
-		"poll.json":     "poll-3",
-		"scansync.json": "scans-1",
+		"stay.json":           stayID(1),
+		"stay-rescanned.json": stayID(6),
+		"account.json":        lifecycle.AccountWorkflowID(key),
+		"poll.json":           "poll-3",
+		"scansync.json":       "scans-1",
 	})
 }

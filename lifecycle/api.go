@@ -46,7 +46,13 @@ func AccountWorkflowID(accountKey string) string {
 
 // Signals, updates and queries of the Stay.
 const (
-	// SignalGuestSnapshot carries a newer Guest from PassportScan.
+	// UpdateGuestSnapshot carries a newer Guest from PassportScan (by
+	// update-with-start). Its validator refuses a snapshot the stay already
+	// has with ErrSnapshotUnchanged, and a refused update leaves nothing in
+	// the history, so the reconciling poll's repeats cost the stay nothing.
+	UpdateGuestSnapshot = "guest-snapshot-update"
+	// SignalGuestSnapshot carried snapshots before UpdateGuestSnapshot; the
+	// stay still reads it, for histories recorded then.
 	SignalGuestSnapshot = "guest-snapshot"
 	// SignalCardInstalled says the guest added the card to their wallet.
 	SignalCardInstalled = "card-installed"
@@ -59,6 +65,10 @@ const (
 
 	QueryStatus = "status"
 )
+
+// ErrSnapshotUnchanged is the error type with which a stay refuses a
+// snapshot it already has.
+const ErrSnapshotUnchanged = "SnapshotUnchanged"
 
 // Signals, updates and queries of the Account.
 const (

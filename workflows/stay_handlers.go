@@ -28,7 +28,7 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 			sel.AddReceive(snapshots, func(c workflow.ReceiveChannel, _ bool) {
 				var g lifecycle.Guest
 				c.Receive(ctx, &g)
-				if g.BranchID != s.guest.BranchID || g.ReservationID != s.guest.ReservationID || g.CustomerID != s.guest.CustomerID {
+				if !s.isGuest(g) {
 					s.logger.Warn("snapshot of another guest ignored")
 					return
 				}
@@ -47,6 +47,24 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 			sel.Select(ctx)
 		}
 	})
+
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, lifecycle.UpdateGuestSnapshot,
+		func(ctx workflow.Context, g lifecycle.Guest) error {
+			s.acceptSnapshot(g)
+			return nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(g lifecycle.Guest) error {
+			if !s.isGuest(g) {
+				return temporal.NewNonRetryableApplicationError("snapshot of another guest", "WrongGuest", nil)
+			}
+			if sameGuest(s.guest, g) {
+				return temporal.NewApplicationError("the stay already has this snapshot", lifecycle.ErrSnapshotUnchanged)
+			}
+			return nil
+		}},
+	); err != nil {
+		return err
+	}
 
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, lifecycle.UpdateApproveDocument,
 		func(ctx workflow.Context, a lifecycle.StaffAction) (lifecycle.StayStatus, error) {
@@ -125,6 +143,11 @@ func validStaffAction(a lifecycle.StaffAction) error {
 
 // refusal is a validator's answer: it reaches the caller, and nothing is
 // written to the history.
+// isGuest: the snapshot is of this stay's guest.
+func (s *stay) isGuest(g lifecycle.Guest) bool {
+	return g.BranchID == s.guest.BranchID && g.ReservationID == s.guest.ReservationID && g.CustomerID == s.guest.CustomerID
+}
+
 func refusal(format string, args ...any) error {
 	return temporal.NewApplicationError(fmt.Sprintf(format, args...), "InvalidStaffAction")
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -58,8 +59,9 @@ func testRules() lifecycle.BranchRules {
 // stayTest is a Stay in the test environment with its activities mocked.
 type stayTest struct {
 	testsuite.WorkflowTestSuite
-	env *testsuite.TestWorkflowEnvironment
-	t   *testing.T
+	env       *testsuite.TestWorkflowEnvironment
+	t         *testing.T
+	snapshots int // update ids
 }
 
 func newStayTest(t *testing.T) *stayTest {
@@ -102,6 +104,13 @@ func (st *stayTest) run(g lifecycle.Guest) lifecycle.StaySummary {
 // at runs f when the workflow's clock reaches start+after.
 func (st *stayTest) at(after time.Duration, f func()) {
 	st.env.RegisterDelayedCallback(f, after)
+}
+
+// snapshot delivers a newer snapshot as the arrivals poll does, by update;
+// the stay must accept it.
+func (st *stayTest) snapshot(g lifecycle.Guest) {
+	st.snapshots++
+	st.env.UpdateWorkflow(lifecycle.UpdateGuestSnapshot, fmt.Sprintf("snapshot-%d", st.snapshots), &updateExpectsSuccess{t: st.t}, g)
 }
 
 func (st *stayTest) status() lifecycle.StayStatus {
@@ -207,6 +216,7 @@ func TestStayDocumentScannedHoursLater(t *testing.T) {
 	g.Document = nil
 	st.at(5*time.Hour, func() {
 		require.Equal(t, lifecycle.StageAwaitingDocument, st.status().Stage)
+		// Histories recorded before the snapshot update deliver by signal.
 		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest())
 	})
 	st.at(6*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
@@ -225,11 +235,15 @@ func TestStayExpiredDocumentThenRescan(t *testing.T) {
 		s := st.status()
 		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
 		require.Equal(t, rules.DocumentExpired, s.Reason)
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, g) // the same snapshot again changes nothing
+		// the same snapshot again is refused, and changes nothing
+		st.env.UpdateWorkflow(lifecycle.UpdateGuestSnapshot, "same", &updateExpectsError{t: t, contains: "already has this snapshot"}, g)
+		other := g
+		other.CustomerID++
+		st.env.UpdateWorkflow(lifecycle.UpdateGuestSnapshot, "other", &updateExpectsError{t: t, contains: "another guest"}, other)
 	})
 	st.at(2*time.Hour, func() {
 		require.Equal(t, lifecycle.StageNeedsAttention, st.status().Stage)
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest()) // the renewed passport
+		st.snapshot(testGuest()) // the renewed passport
 	})
 	st.at(3*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
 
@@ -354,7 +368,7 @@ func TestStayLaterSnapshotWithPhoneIssuesCard(t *testing.T) {
 	g.Profile.Phone = ""
 	st.at(3*time.Hour, func() {
 		require.Equal(t, lifecycle.StageNoWallet, st.status().Stage)
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest())
+		st.snapshot(testGuest())
 	})
 	sum := st.run(g)
 	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
@@ -371,7 +385,7 @@ func TestStaySkipWallet(t *testing.T) {
 	})
 	st.at(2*time.Hour, func() {
 		st.env.UpdateWorkflow(lifecycle.UpdateSkipWallet, "2", &updateExpectsError{t: t, contains: "skipped already"}, lifecycle.StaffAction{By: "reception", Reason: "again"})
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, testGuest()) // a phone arrives, but staff said no card
+		st.snapshot(testGuest()) // a phone arrives, but staff said no card
 	})
 	sum := st.run(g)
 	require.Equal(t, lifecycle.StageNoWallet, sum.FinalStage)
@@ -386,7 +400,7 @@ func TestStayDepartureMovedBySnapshot(t *testing.T) {
 	st.at(time.Hour, func() {
 		g := testGuest()
 		g.Departure = rules.Date{Year: 2026, Month: time.November, Day: 28}
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, g)
+		st.snapshot(g)
 	})
 	sum := st.run(testGuest())
 	end := sum.StageTimes[len(sum.StageTimes)-1].At.UTC()
@@ -434,7 +448,7 @@ func TestStayRescanWhileMewsRefusesIsVerifiedFirst(t *testing.T) {
 	expired.Document.ExpirationDate = date(2026, time.October, 1)
 	st.at(time.Hour, func() {
 		require.Equal(t, lifecycle.ReasonMewsRefused, st.status().Reason)
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, expired)
+		st.snapshot(expired)
 	})
 	st.at(2*time.Hour, func() {
 		s := st.status()
@@ -442,7 +456,7 @@ func TestStayRescanWhileMewsRefusesIsVerifiedFirst(t *testing.T) {
 		require.Equal(t, rules.DocumentExpired, s.Reason)
 		renewed := testGuest()
 		renewed.Document.Number = "YB0000001"
-		st.env.SignalWorkflow(lifecycle.SignalGuestSnapshot, renewed)
+		st.snapshot(renewed)
 	})
 	st.at(3*time.Hour, func() { require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage) })
 
