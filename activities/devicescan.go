@@ -95,13 +95,28 @@ func (a *Passcreator) RecordDeviceScan(ctx context.Context, in RecordDeviceScanI
 // DeliverScan hands a scan to the account holding its card; false when no
 // account does (counted and logged, never dropped silently).
 func (a *Passcreator) DeliverScan(ctx context.Context, scan lifecycle.Scan) (bool, error) {
+	found, err := a.deliver(ctx, scan)
+	if err == nil && !found {
+		a.unknownCard(ctx, scan)
+	}
+	return found, err
+}
+
+// deliver hands a scan to the account holding its card; false when none
+// does.
+func (a *Passcreator) deliver(ctx context.Context, scan lifecycle.Scan) (bool, error) {
 	err := lifecycle.DeliverScan(ctx, a.Temporal, scan)
 	if errors.Is(err, lifecycle.ErrUnknownCard) {
-		if a.UnknownCards != nil {
-			a.UnknownCards.WithLabelValues(scan.BranchID).Inc()
-		}
-		activity.GetLogger(ctx).Warn("scan of a card no account holds", "app_scan_id", scan.AppScanID, "branch_id", scan.BranchID)
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// unknownCard counts and logs, by ids only, a scan of a card no account
+// holds.
+func (a *Passcreator) unknownCard(ctx context.Context, scan lifecycle.Scan) {
+	if a.UnknownCards != nil {
+		a.UnknownCards.WithLabelValues(scan.BranchID).Inc()
+	}
+	activity.GetLogger(ctx).Warn("scan of a card no account holds", "app_scan_id", scan.AppScanID, "branch_id", scan.BranchID)
 }

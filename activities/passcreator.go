@@ -36,6 +36,9 @@ type Outlet struct {
 type SyncScansInput struct {
 	AppConfigurationID string    `json:"appConfigurationId"`
 	Since              time.Time `json:"since"`
+	// Seen are scans earlier runs handled: delivered ones are not
+	// delivered again, unknown ones are not counted again.
+	Seen []lifecycle.SeenScan `json:"seen,omitempty"`
 }
 
 // SyncScansResult counts the scans and says how far they reached.
@@ -44,13 +47,19 @@ type SyncScansResult struct {
 	Latest    time.Time `json:"latest"`
 	Scans     int       `json:"scans"`
 	Delivered int       `json:"delivered"`
-	Unknown   int       `json:"unknown"`
-	Invalid   int       `json:"invalid"`
+	// Repeated scans were delivered by an earlier run.
+	Repeated int `json:"repeated"`
+	Unknown  int `json:"unknown"`
+	Invalid  int `json:"invalid"`
+	// Seen is every scan handled, this run or before, for the next run.
+	Seen []lifecycle.SeenScan `json:"seen,omitempty"`
 }
 
 // SyncScans lists every scan since in.Since (Passcreator reads createdSince
 // to the minute, so the caller overlaps) and delivers each to its account,
-// which records each appScanId once.
+// except those an earlier run delivered. The account records each appScanId
+// once all the same, as the scan also arrives by Passcreator's webhook and
+// the intake.
 func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncScansResult, error) {
 	var res SyncScansResult
 	outlet, ok := a.Outlets[in.AppConfigurationID]
@@ -65,6 +74,10 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 	if err != nil {
 		return res, vendorFailure(err)
 	}
+	seen := make(map[string]lifecycle.SeenScan, len(in.Seen))
+	for _, sc := range in.Seen {
+		seen[sc.AppScanID] = sc
+	}
 	logger := activity.GetLogger(ctx)
 	for _, s := range scans {
 		res.Scans++
@@ -77,6 +90,12 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 		if at.After(res.Latest) {
 			res.Latest = at
 		}
+		before, handled := seen[s.AppScanID]
+		if handled && !before.Unknown {
+			res.Repeated++
+			res.Seen = append(res.Seen, before)
+			continue
+		}
 		scan := lifecycle.Scan{
 			AppScanID: s.AppScanID, BranchID: outlet.BranchID, Barcode: s.ScannedBarcodeValue,
 			Status: int(s.ScanStatus), At: at,
@@ -85,17 +104,20 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 		if v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); ok && err == nil {
 			scan.Value = &v
 		}
-		switch found, err := a.DeliverScan(ctx, scan); {
+		found, err := a.deliver(ctx, scan)
+		switch {
 		case err != nil:
 			return res, err
 		case found:
 			res.Delivered++
-		default:
+		case !handled:
 			res.Unknown++
+			a.unknownCard(ctx, scan)
 		}
+		res.Seen = append(res.Seen, lifecycle.SeenScan{AppScanID: s.AppScanID, At: at, Unknown: !found})
 		activity.RecordHeartbeat(ctx, res.Scans)
 	}
 	logger.Info("scans synced", "app_configuration_id", in.AppConfigurationID, "scans", res.Scans,
-		"delivered", res.Delivered, "unknown", res.Unknown)
+		"delivered", res.Delivered, "repeated", res.Repeated, "unknown", res.Unknown)
 	return res, nil
 }

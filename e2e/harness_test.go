@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
@@ -252,23 +253,82 @@ func (s *stack) status(id string) (lifecycle.StayStatus, error) {
 	return lifecycle.StayStatus{}, err
 }
 
+// scheduledRuns runs workflow as a paused Schedule's action, triggered runs
+// times one after the other, as the Schedules starter setup creates do, so
+// each run gets the previous one's result as its last completion result.
+func (s *stack) scheduledRuns(id, workflow string, arg any, runs int, result func(i int) any) {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	h, err := s.client.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:     id,
+		Spec:   client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: 24 * time.Hour}}},
+		Paused: true,
+		Action: &client.ScheduleWorkflowAction{ID: id, Workflow: workflow, Args: []any{arg}, TaskQueue: lifecycle.TaskQueue},
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer func() { _ = h.Delete(context.Background()) }()
+	for i := range runs {
+		if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
+			s.t.Fatal(err)
+		}
+		var started *client.ScheduleWorkflowExecution
+		s.eventually(fmt.Sprintf("run %d of schedule %s starts", i+1, id), 30*time.Second, func() error {
+			d, err := h.Describe(ctx)
+			if err != nil {
+				return err
+			}
+			if n := len(d.Info.RecentActions); n != i+1 {
+				return fmt.Errorf("%d runs started", n)
+			}
+			started = d.Info.RecentActions[i].StartWorkflowResult
+			return nil
+		})
+		if err := s.client.GetWorkflow(ctx, started.WorkflowID, started.FirstExecutionRunID).Get(ctx, result(i)); err != nil {
+			s.t.Fatalf("run %d of schedule %s: %v", i+1, id, err)
+		}
+	}
+}
+
+// signals counts the signals named name in the workflow's history.
+func (s *stack) signals(id, name string) int {
+	s.t.Helper()
+	n := 0
+	s.history(id, func(e *history.HistoryEvent) {
+		if a := e.GetWorkflowExecutionSignaledEventAttributes(); a != nil && a.GetSignalName() == name {
+			n++
+		}
+	})
+	return n
+}
+
 // acceptedUpdates counts the updates named name in the workflow's history.
 func (s *stack) acceptedUpdates(id, name string) int {
 	s.t.Helper()
+	n := 0
+	s.history(id, func(e *history.HistoryEvent) {
+		if a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes(); a != nil && a.GetAcceptedRequest().GetInput().GetName() == name {
+			n++
+		}
+	})
+	return n
+}
+
+// history calls each with every event of the workflow's latest run.
+func (s *stack) history(id string, each func(*history.HistoryEvent)) {
+	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	n := 0
 	it := s.client.GetWorkflowHistory(ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
 			s.t.Fatalf("history of %s: %v", id, err)
 		}
-		if a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes(); a != nil && a.GetAcceptedRequest().GetInput().GetName() == name {
-			n++
-		}
+		each(e)
 	}
-	return n
 }
 
 func (s *stack) queryStatus(id string) (lifecycle.StayStatus, error) {

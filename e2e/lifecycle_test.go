@@ -193,7 +193,21 @@ func TestDayOfArrivals(t *testing.T) {
 	}
 	s.run(lifecycle.SyncScansWorkflowName, "scans-2", lifecycle.SyncScans{AppConfigurationID: romeConfigID}, &mark)
 
+	// Run by its Schedule, a sync does not deliver again what the previous
+	// run delivered, though its lookback re-reads it; the unknown card is
+	// tried again but not counted again.
 	key := rules.AccountKey("+393471234567", []byte(accountSecret))
+	signalled := s.signals(lifecycle.AccountWorkflowID(key), lifecycle.SignalRecordScan)
+	marks := make([]lifecycle.ScanWatermark, 2)
+	s.scheduledRuns("e2e-scans", lifecycle.SyncScansWorkflowName, lifecycle.SyncScans{AppConfigurationID: romeConfigID, Lookback: 10 * time.Minute},
+		len(marks), func(i int) any { return &marks[i] })
+	if m := marks[1]; m.Scans != 3 || m.Delivered != 0 || m.Unknown != 0 || len(m.Seen) != 3 {
+		t.Errorf("the second scheduled sync: %d scans, %d delivered, %d unknown, %d seen; want 3, 0, 0, 3", m.Scans, m.Delivered, m.Unknown, len(m.Seen))
+	}
+	if n := s.signals(lifecycle.AccountWorkflowID(key), lifecycle.SignalRecordScan) - signalled; n != 2 {
+		t.Errorf("the two scheduled syncs signalled Anna's account %d times, want her 2 scans once", n)
+	}
+
 	s.eventually("the bonus reaches the account and Anna's card", 90*time.Second, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -344,7 +344,8 @@ type BackfillArrivals struct {
 type SyncScans struct {
 	AppConfigurationID string `json:"appConfigurationId"`
 	// Lookback re-reads this much before the watermark, for scans that
-	// devices upload late; the accounts drop what they have seen.
+	// devices upload late; what the previous run delivered is not
+	// delivered again (ScanWatermark.Seen).
 	Lookback time.Duration `json:"lookback"`
 }
 
@@ -355,4 +356,16 @@ type ScanWatermark struct {
 	Scans     int       `json:"scans"`
 	Delivered int       `json:"delivered"`
 	Unknown   int       `json:"unknown"`
+	// Seen are the scans handled so far that the next run re-reads.
+	Seen []SeenScan `json:"seen,omitempty"`
+}
+
+// SeenScan is a scan a sync has handled. A scan of a card no account held
+// (Unknown) is tried again while it is re-read, since the card may have
+// been installed moments before and not be searchable yet; it is counted
+// as unknown only the first time.
+type SeenScan struct {
+	AppScanID string    `json:"appScanId"`
+	At        time.Time `json:"at"`
+	Unknown   bool      `json:"unknown,omitempty"`
 }

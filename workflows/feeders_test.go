@@ -165,3 +165,32 @@ func TestDeviceScan(t *testing.T) {
 		})
 	}
 }
+
+// The sync hands the scans the previous run handled to the activity, and
+// keeps for the next run only those its lookback re-reads.
+func TestSyncScansRemembersWhatTheNextRunReReads(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	last := start.Add(-2 * time.Minute)
+	previous := []lifecycle.SeenScan{{AppScanID: "a", At: last.Add(-10 * time.Minute)}}
+	env := feederEnv(t, start)
+	env.SetLastCompletionResult(lifecycle.ScanWatermark{At: last, Seen: previous})
+	var got activities.SyncScansInput
+	env.OnActivity(passcreatorActivities.SyncScans, mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { got = args.Get(1).(activities.SyncScansInput) }).
+		Return(activities.SyncScansResult{Latest: start.Add(-30 * time.Second), Scans: 3, Delivered: 2, Repeated: 1, Seen: []lifecycle.SeenScan{
+			{AppScanID: "a", At: last.Add(-10 * time.Minute)},                // the next window starts after it
+			{AppScanID: "b", At: start.Add(-5*time.Minute - 50*time.Second)}, // in the minute the next window starts in
+			{AppScanID: "c", At: start.Add(-30 * time.Second), Unknown: true},
+		}}, nil)
+	env.ExecuteWorkflow(lifecycle.SyncScansWorkflowName, lifecycle.SyncScans{AppConfigurationID: "cfg", Lookback: 5 * time.Minute})
+	require.NoError(t, env.GetWorkflowError())
+	require.Equal(t, previous, got.Seen)
+	var mark lifecycle.ScanWatermark
+	require.NoError(t, env.GetWorkflowResult(&mark))
+	var kept []string
+	for _, sc := range mark.Seen {
+		kept = append(kept, sc.AppScanID)
+	}
+	require.Equal(t, []string{"b", "c"}, kept)
+	require.True(t, mark.Seen[1].Unknown)
+}

@@ -45,13 +45,20 @@ func SyncScans(ctx workflow.Context, in lifecycle.SyncScans) (lifecycle.ScanWate
 	})
 	var res activities.SyncScansResult
 	if err := workflow.ExecuteActivity(ctx, passcreatorActivities.SyncScans, activities.SyncScansInput{
-		AppConfigurationID: in.AppConfigurationID, Since: since,
+		AppConfigurationID: in.AppConfigurationID, Since: since, Seen: last.Seen,
 	}).Get(ctx, &res); err != nil {
 		return last, err
 	}
 	next := lifecycle.ScanWatermark{At: last.At, Scans: res.Scans, Delivered: res.Delivered, Unknown: res.Unknown}
 	if res.Latest.After(next.At) {
 		next.At = res.Latest
+	}
+	// Only what the next run re-reads is worth remembering.
+	nextSince := next.At.Add(-max(in.Lookback, time.Minute)).Truncate(time.Minute)
+	for _, sc := range res.Seen {
+		if !sc.At.Before(nextSince) {
+			next.Seen = append(next.Seen, sc)
+		}
 	}
 	return next, nil
 }
