@@ -218,22 +218,25 @@ func TestAllCustomersWalksEveryPage(t *testing.T) {
 	}
 }
 
-func TestNextPage(t *testing.T) {
+func TestNextCursor(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		got, asked     int
 		sent, received *string
-		want           bool
+		last           string
+		want           *string
 	}{
-		{"full page with a new cursor", 10, 10, nil, p("a"), true},
-		{"short page", 9, 10, nil, p("a"), false},
-		{"empty page", 0, 10, p("a"), p("a"), false},
-		{"no cursor", 10, 10, nil, nil, false},
-		{"empty cursor", 10, 10, nil, p(""), false},
-		{"cursor did not move", 10, 10, p("a"), p("a"), false},
+		{"full page with a new cursor", 10, 10, nil, p("a"), "z", p("a")},
+		{"short page", 9, 10, nil, p("a"), "z", nil},
+		{"empty page", 0, 10, p("a"), p("a"), "", nil},
+		{"no cursor: the last item's id", 10, 10, nil, nil, "z", p("z")},
+		{"empty cursor: the last item's id", 10, 10, nil, p(""), "z", p("z")},
+		{"no cursor and no id", 10, 10, nil, nil, "", nil},
+		{"cursor did not move", 10, 10, p("a"), p("a"), "z", nil},
+		{"last id did not move", 10, 10, p("z"), nil, "z", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, nextPage(tc.got, tc.asked, tc.sent, tc.received))
+			assert.Equal(t, tc.want, nextCursor(tc.got, tc.asked, tc.sent, tc.received, tc.last))
 		})
 	}
 }
@@ -486,4 +489,141 @@ func TestRateLimitIs200Per30SecondsPerEnterprise(t *testing.T) {
 
 	clk.Add(20 * time.Second)
 	require.NoError(t, find(hotel), "room again once the oldest calls left the window")
+}
+
+// Mews takes Limitation.Count from 1 to 1000 only; a caller's out-of-range
+// count or empty cursor must not turn into a 400.
+func TestLimitationIsKeptInRange(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{})
+	ctx := context.Background()
+	cl := clientFor(url, hotelA)
+	ids := seedGuests(sb, hotelA, 3)
+	sb.AddDocument(hotelA, sandbox.IdentityDocument{CustomerID: ids[0], Type: "Passport", Number: "P1"})
+	for _, count := range []int{-1, 1001, 5000} {
+		l := Limitation{Count: count, Cursor: p("")}
+		page, err := cl.GetCustomers(ctx, GetCustomersRequest{LastNames: []string{"Guest"}, Limitation: l})
+		require.NoError(t, err, "count %d", count)
+		assert.Len(t, page.Customers, 3)
+		all, err := cl.AllCustomers(ctx, GetCustomersRequest{LastNames: []string{"Guest"}, Limitation: l})
+		require.NoError(t, err, "count %d", count)
+		assert.Len(t, all.Customers, 3)
+		docs, err := cl.AllIdentityDocuments(ctx, GetIdentityDocumentsRequest{CustomerIDs: ids, Limitation: l})
+		require.NoError(t, err, "count %d", count)
+		assert.Len(t, docs, 1)
+	}
+	for _, c := range sb.Calls() {
+		var body struct {
+			Limitation map[string]json.RawMessage
+		}
+		require.NoError(t, json.Unmarshal(c.Body, &body))
+		assert.JSONEq(t, "1000", string(body.Limitation["Count"]))
+		assert.NotContains(t, body.Limitation, "Cursor", "an empty cursor is no cursor")
+	}
+}
+
+// Mews pages customers/getAll even when the Extent leaves customers out ("this
+// is true even when using Extents set to false so that no actual data is
+// returned"); a walk for documents only must still reach every page.
+func TestAllCustomersWalksEveryPageForDocumentsOnly(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{})
+	ids := seedGuests(sb, hotelA, 5)
+	for i, id := range ids {
+		sb.AddDocument(hotelA, sandbox.IdentityDocument{CustomerID: id, Type: "Visa", Number: fmt.Sprintf("V%d", i)})
+	}
+	all, err := clientFor(url, hotelA).AllCustomers(context.Background(), GetCustomersRequest{
+		LastNames: []string{"Guest"}, Extent: CustomerExtent{Documents: true}, Limitation: Limitation{Count: 2}})
+	require.NoError(t, err)
+	assert.Len(t, all.Documents, 5)
+}
+
+// pagedServer answers customers/getAll and identityDocuments/getAll from
+// fixed lists, newest first, continuing after Limitation.Cursor, and never
+// sends a Cursor back: identityDocuments documents it as optional.
+func pagedServer(t *testing.T, customers, documents []string) (*httptest.Server, *int) {
+	t.Helper()
+	var mu sync.Mutex
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		var req struct{ Limitation Limitation }
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&req))
+		ids, key := customers, "Customers"
+		if r.URL.Path == "/api/connector/v1/identityDocuments/getAll" {
+			ids, key = documents, "IdentityDocuments"
+		}
+		if c := req.Limitation.Cursor; c != nil {
+			ids = ids[slices.Index(ids, *c)+1:]
+		}
+		items := []map[string]any{}
+		for _, id := range ids[:min(len(ids), req.Limitation.Count)] {
+			items = append(items, map[string]any{"Id": id, "CustomerId": "c", "LastName": "Guest", "Type": "Visa", "Number": id})
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{key: items})
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func TestPagesWithoutCursorContinueFromTheLastItem(t *testing.T) {
+	ids := func(prefix string, n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("%s-%d", prefix, i))
+		}
+		return out
+	}
+	customers, documents := ids("cu", 7), ids("doc", 6)
+	srv, calls := pagedServer(t, customers, documents)
+	cl := clientFor(srv.URL, hotelA)
+
+	all, err := cl.AllCustomers(context.Background(), GetCustomersRequest{LastNames: []string{"Guest"}, Limitation: Limitation{Count: 3}})
+	require.NoError(t, err)
+	var got []string
+	for _, c := range all.Customers {
+		got = append(got, c.ID)
+	}
+	assert.Equal(t, customers, got)
+	assert.Equal(t, 3, *calls)
+
+	*calls = 0
+	docs, err := cl.AllIdentityDocuments(context.Background(), GetIdentityDocumentsRequest{CustomerIDs: []string{"c"}, Limitation: Limitation{Count: 3}})
+	require.NoError(t, err)
+	got = nil
+	for _, d := range docs {
+		got = append(got, d.ID)
+	}
+	assert.Equal(t, documents, got)
+	assert.Equal(t, 3, *calls, "3 + 3, then an empty page")
+}
+
+// The documents do not say what customers/getAll returns without
+// ActivityStates; guestflow must never pick up a deleted customer, so it
+// asks for active ones unless told otherwise.
+func TestGetCustomersAsksForActiveCustomersByDefault(t *testing.T) {
+	sb, url := startSandbox(t, sandbox.Options{})
+	cl := clientFor(url, hotelA)
+	deleted := &TimeInterval{utc("2026-01-01T00:00:00Z"), utc("2026-02-01T00:00:00Z")}
+	for _, tc := range []struct {
+		name string
+		req  GetCustomersRequest
+		want string
+	}{
+		{"none given", GetCustomersRequest{}, `["Active"]`},
+		{"given", GetCustomersRequest{ActivityStates: []string{"Active", "Deleted"}}, `["Active","Deleted"]`},
+		{"deleted interval", GetCustomersRequest{DeletedUtc: deleted, ActivityStates: []string{"Deleted"}}, `["Deleted"]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb.Recorder().Reset()
+			tc.req.Emails = []string{"x@example.com"}
+			_, err := cl.GetCustomers(context.Background(), tc.req)
+			require.NoError(t, err)
+			calls := sb.Calls()
+			require.Len(t, calls, 1)
+			var body map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(calls[0].Body, &body))
+			assert.JSONEq(t, tc.want, string(body["ActivityStates"]))
+		})
+	}
 }

@@ -11,6 +11,25 @@ type Limitation struct {
 	Cursor *string `json:"Cursor,omitempty"`
 }
 
+// normalized keeps Count where Mews accepts it (1 to 1000; out of range
+// means the most) and drops an empty Cursor, which a server may refuse as
+// an identifier that names nothing.
+func (l Limitation) normalized() Limitation {
+	if l.Count <= 0 || l.Count > MaxPageSize {
+		l.Count = MaxPageSize
+	}
+	if l.Cursor != nil && *l.Cursor == "" {
+		l.Cursor = nil
+	}
+	return l
+}
+
+// ActivityStates of customers/getAll.
+const (
+	ActivityActive  = "Active"
+	ActivityDeleted = "Deleted"
+)
+
 // TimeInterval filters by a UTC interval of at most three months.
 type TimeInterval struct {
 	StartUtc Time `json:"StartUtc"`
@@ -25,15 +44,16 @@ type CustomerExtent struct {
 }
 
 // GetCustomersRequest filters customers/getAll. Filters combine with AND;
-// Mews needs at least one. Limitation.Count 0 means MaxPageSize, and an
-// all-false Extent means customers only.
+// Mews needs at least one. Limitation.Count 0 means MaxPageSize, an
+// all-false Extent means customers only, and no ActivityStates means active
+// customers only (unless DeletedUtc is set).
 type GetCustomersRequest struct {
 	ChainIDs       []string       `json:"ChainIds,omitempty"`
 	CreatedUtc     *TimeInterval  `json:"CreatedUtc,omitempty"`
 	UpdatedUtc     *TimeInterval  `json:"UpdatedUtc,omitempty"`
 	DeletedUtc     *TimeInterval  `json:"DeletedUtc,omitempty"`
 	Extent         CustomerExtent `json:"Extent"`
-	ActivityStates []string       `json:"ActivityStates,omitempty"` // Active, Deleted
+	ActivityStates []string       `json:"ActivityStates,omitempty"` // ActivityActive, ActivityDeleted
 	CustomerIDs    []string       `json:"CustomerIds,omitempty"`
 	CompanyIDs     []string       `json:"CompanyIds,omitempty"`
 	Emails         []string       `json:"Emails,omitempty"`
@@ -56,9 +76,12 @@ func (c *Client) GetCustomers(ctx context.Context, req GetCustomersRequest) (*Cu
 	if req.Extent == (CustomerExtent{}) {
 		req.Extent.Customers = true
 	}
-	if req.Limitation.Count == 0 {
-		req.Limitation.Count = MaxPageSize
+	if len(req.ActivityStates) == 0 && req.DeletedUtc == nil {
+		// The documents do not say what no ActivityStates returns, and a
+		// deleted customer must never be taken for the guest.
+		req.ActivityStates = []string{ActivityActive}
 	}
+	req.Limitation = req.Limitation.normalized()
 	var page CustomersPage
 	if err := c.call(ctx, "customers/getAll", req, &page); err != nil {
 		return nil, err
@@ -67,9 +90,12 @@ func (c *Client) GetCustomers(ctx context.Context, req GetCustomersRequest) (*Cu
 }
 
 // AllCustomers follows the cursor from req.Limitation.Cursor until Mews
-// returns a short or empty page or no cursor, and returns every customer
-// and document seen.
+// returns a short or empty page, and returns every customer and document
+// seen. Customers are always asked for: pages are counted in customers, and
+// with Extent.Customers false every page would look empty.
 func (c *Client) AllCustomers(ctx context.Context, req GetCustomersRequest) (*CustomersPage, error) {
+	req.Extent.Customers = true
+	req.Limitation = req.Limitation.normalized()
 	all := &CustomersPage{}
 	for {
 		page, err := c.GetCustomers(ctx, req)
@@ -79,24 +105,38 @@ func (c *Client) AllCustomers(ctx context.Context, req GetCustomersRequest) (*Cu
 		all.Customers = append(all.Customers, page.Customers...)
 		all.Documents = append(all.Documents, page.Documents...)
 		all.Cursor = page.Cursor
-		count := req.Limitation.Count
-		if count == 0 {
-			count = MaxPageSize
+		last := ""
+		if n := len(page.Customers); n > 0 {
+			last = page.Customers[n-1].ID
 		}
-		if !nextPage(len(page.Customers), count, req.Limitation.Cursor, page.Cursor) {
+		next := nextCursor(len(page.Customers), req.Limitation.Count, req.Limitation.Cursor, page.Cursor, last)
+		if next == nil {
 			return all, nil
 		}
-		req.Limitation.Cursor = page.Cursor
+		req.Limitation.Cursor = next
 	}
 }
 
-// nextPage decides whether a cursor walk goes on. A page shorter than asked
-// is the last one; a missing or repeated cursor would loop forever.
-func nextPage(got, asked int, sent, received *string) bool {
-	if got == 0 || got < asked || received == nil || *received == "" {
-		return false
+// nextCursor returns the cursor a walk goes on with, or nil when it is over.
+// A page shorter than asked is the last one. The answer's Cursor is the id
+// of the last item returned; identityDocuments documents it as optional, so
+// when a server leaves it out the last item's id stands in. A cursor that
+// did not move would loop forever.
+func nextCursor(got, asked int, sent, received *string, lastID string) *string {
+	if got == 0 || got < asked {
+		return nil
 	}
-	return sent == nil || *sent != *received
+	next := received
+	if next == nil || *next == "" {
+		if lastID == "" {
+			return nil
+		}
+		next = &lastID
+	}
+	if sent != nil && *sent == *next {
+		return nil
+	}
+	return next
 }
 
 // AddCustomerRequest is customers/add. With OverwriteExisting, a customer

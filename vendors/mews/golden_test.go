@@ -301,3 +301,20 @@ func TestLenientDecoding(t *testing.T) {
 		assert.Error(t, json.Unmarshal([]byte(bad), &Customer{}), bad)
 	}
 }
+
+// CreatedUtc and UpdatedUtc are on every customer, so a timestamp ISO 8601
+// allows but the decoder did not know would fail a whole page.
+func TestTimestampsInEveryISO8601Shape(t *testing.T) {
+	for s, want := range map[string]time.Time{
+		`"2018-01-01T10:20Z"`:                   time.Date(2018, 1, 1, 10, 20, 0, 0, time.UTC),
+		`"2018-01-01T10:20:30z"`:                time.Date(2018, 1, 1, 10, 20, 30, 0, time.UTC),
+		`"2018-01-01T10:20:30.1234567Z"`:        time.Date(2018, 1, 1, 10, 20, 30, 123456700, time.UTC),
+		`"2018-01-01T12:20+02:00"`:              time.Date(2018, 1, 1, 10, 20, 0, 0, time.UTC),
+		`"2018-01-01T10:20"`:                    time.Date(2018, 1, 1, 10, 20, 0, 0, time.UTC),
+		`"2018-01-01T10:20:30.000000000+00:00"`: time.Date(2018, 1, 1, 10, 20, 30, 0, time.UTC),
+	} {
+		var got Time
+		require.NoError(t, json.Unmarshal([]byte(s), &got), s)
+		assert.Equal(t, want, got.Time, s)
+	}
+}

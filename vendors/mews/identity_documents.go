@@ -28,9 +28,7 @@ type IdentityDocumentsPage struct {
 
 // GetIdentityDocuments fetches one page; req must respect the per-call limits.
 func (c *Client) GetIdentityDocuments(ctx context.Context, req GetIdentityDocumentsRequest) (*IdentityDocumentsPage, error) {
-	if req.Limitation.Count == 0 {
-		req.Limitation.Count = MaxPageSize
-	}
+	req.Limitation = req.Limitation.normalized()
 	var page IdentityDocumentsPage
 	if err := c.call(ctx, "identityDocuments/getAll", req, &page); err != nil {
 		return nil, err
@@ -42,9 +40,7 @@ func (c *Client) GetIdentityDocuments(ctx context.Context, req GetIdentityDocume
 // customers it names: the ids are sent 100 at a time and each batch's
 // cursor is followed to its end. No customers means no documents and no call.
 func (c *Client) AllIdentityDocuments(ctx context.Context, req GetIdentityDocumentsRequest) ([]IdentityDocument, error) {
-	if req.Limitation.Count == 0 {
-		req.Limitation.Count = MaxPageSize
-	}
+	req.Limitation = req.Limitation.normalized()
 	docIDBatches := [][]string{nil}
 	if len(req.IdentityDocumentIDs) > 0 {
 		docIDBatches = batches(req.IdentityDocumentIDs, MaxDocumentCustomers)
@@ -60,10 +56,15 @@ func (c *Client) AllIdentityDocuments(ctx context.Context, req GetIdentityDocume
 					return nil, err
 				}
 				all = append(all, page.IdentityDocuments...)
-				if !nextPage(len(page.IdentityDocuments), batch.Limitation.Count, batch.Limitation.Cursor, page.Cursor) {
+				last := ""
+				if n := len(page.IdentityDocuments); n > 0 {
+					last = page.IdentityDocuments[n-1].ID
+				}
+				next := nextCursor(len(page.IdentityDocuments), batch.Limitation.Count, batch.Limitation.Cursor, page.Cursor, last)
+				if next == nil {
 					break
 				}
-				batch.Limitation.Cursor = page.Cursor
+				batch.Limitation.Cursor = next
 			}
 		}
 	}

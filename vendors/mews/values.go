@@ -97,10 +97,12 @@ func (d DocumentDate) MarshalJSON() ([]byte, error) {
 }
 
 // Time is an ISO 8601 instant; Mews sends UTC. A timestamp without a zone
-// is read as UTC. It encodes as UTC with a Z suffix.
+// is read as UTC, one without seconds as the full minute. It encodes as UTC
+// with a Z suffix.
 type Time struct{ time.Time }
 
-var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05", time.DateOnly}
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05",
+	"2006-01-02T15:04Z07:00", "2006-01-02T15:04", time.DateOnly}
 
 func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
@@ -118,8 +120,10 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
+	// ISO 8601 letters are case-insensitive; Go's layouts want them upper.
+	v := strings.ToUpper(strings.TrimSpace(*s))
 	for _, layout := range timeLayouts {
-		if parsed, err := time.Parse(layout, strings.TrimSpace(*s)); err == nil {
+		if parsed, err := time.Parse(layout, v); err == nil {
 			*t = Time{parsed.UTC()}
 			return nil
 		}
