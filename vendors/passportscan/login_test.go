@@ -60,6 +60,17 @@ func TestLoginAnswerShapes(t *testing.T) {
 		{"bare string with prefix", "application/json", "", `"bearer ` + tok + `"`},
 		{"plain text", "text/plain", "", tok + "\n"},
 		{"Authorization header", "application/json", "Bearer " + tok, `{"success":true}`},
+		// "The response will include a Bearer token" names no key; these are
+		// the other names and spellings an implementation may choose.
+		{"bearer_token", "application/json", "", `{"bearer_token":"` + tok + `"}`},
+		{"bearerToken", "application/json", "", `{"bearerToken":"` + tok + `"}`},
+		{"Token capitalised", "application/json", "", `{"Token":"` + tok + `"}`},
+		{"AccessToken", "application/json", "", `{"AccessToken":"` + tok + `","TokenType":"Bearer"}`},
+		{"Bearer as key", "application/json", "", `{"Bearer":"` + tok + `"}`},
+		{"unlisted key holding the JWT", "application/json", "", `{"status":"ok","service_token":"` + tok + `"}`},
+		{"refresh token beside it", "application/json", "", `{"refresh_token":"` + signed(t, time.Now().Add(30*24*time.Hour)) + `","service_token":"` + tok + `"}`},
+		{"nested under an unlisted wrapper", "application/json", "", `{"login":{"token_type":"Bearer","value":"` + tok + `"}}`},
+		{"plain text with Bearer prefix", "text/plain", "", "Bearer " + tok + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,6 +169,10 @@ func TestDecodeError(t *testing.T) {
 		{"bare string", `"Unauthorized"`, "", "Unauthorized", ""},
 		{"HTML", `<html>502 Bad Gateway</html>`, "r-2", "", "r-2"},
 		{"empty", ``, "", "", ""},
+		{"errors list", `{"errors":["arrival_date is required"]}`, "", "arrival_date is required", ""},
+		{"errors by field", `{"errors":{"arrival_date":["not a date"]}}`, "", "arrival_date: not a date", ""},
+		{"msg", `{"status":400,"msg":"limit too high"}`, "", "limit too high", ""},
+		{"Message", `{"Message":"Authorization has been denied"}`, "", "Authorization has been denied", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

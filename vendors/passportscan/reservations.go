@@ -36,12 +36,40 @@ type ReservationPage struct {
 	Links Links         `json:"_links"`
 }
 
+// UnmarshalJSON reads total and count as numbers or numeric strings; a
+// figure in any other form is left out instead of failing the page.
+func (p *ReservationPage) UnmarshalJSON(b []byte) error {
+	type plain ReservationPage
+	var v struct {
+		*plain
+		Total json.RawMessage `json:"total"`
+		Count json.RawMessage `json:"count"`
+	}
+	*p = ReservationPage{}
+	v.plain = (*plain)(p)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	p.Total, p.Count = looseInt(v.Total), looseInt(v.Count)
+	return nil
+}
+
 // Links are the page addresses the API returns.
 type Links struct {
 	Self  Link `json:"self"`
 	First Link `json:"first"`
 	Last  Link `json:"last"`
 	Next  Link `json:"next"`
+}
+
+// UnmarshalJSON reads [] as no links; see emptyArray.
+func (l *Links) UnmarshalJSON(b []byte) error {
+	type plain Links
+	*l = Links{}
+	if emptyArray(b) {
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(l))
 }
 
 // Link is a page address, sent as a string or HAL-style as {"href": ...}.
@@ -110,10 +138,11 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 // pages after the first read the change window the first one opened, so a
 // full walk loses nothing.
 //
-// It stops at an empty page, once Total items arrived, at the page _links.last
-// names, or, when the API sends neither, at a page shorter than asked. A short
-// page does not stop it while Total or the last link says more remain: the
-// API may cap the page size below the limit asked.
+// It stops at an empty page, or when every sign the page gives agrees that
+// nothing remains: the number of reservations (see itemTotal) has arrived,
+// and the page _links.last names is reached. When the API sends neither, a
+// page shorter than asked is the last. A short page does not stop it while a
+// sign says more remain: the API may cap the page size below the limit asked.
 func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCustomers bool, limit int) ([]Reservation, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -132,16 +161,35 @@ func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCu
 	return nil, fmt.Errorf("passportscan: reservations for one date span more than %d pages", maxPages)
 }
 
+// lastPage needs every sign present to agree, because the sample ("total": 1,
+// "count": 1, three identical links) leaves each one open to another reading;
+// a sign read wrongly then costs one more call, never lost reservations.
 func (p *ReservationPage) lastPage(page, limit, seen int) bool {
 	if len(p.Items) == 0 {
 		return true
 	}
+	total, hasTotal := p.itemTotal(seen)
 	last, hasLast := p.Links.Last.Page()
-	if p.Total != nil && seen >= *p.Total || hasLast && page >= last {
-		return true
+	if !hasTotal && !hasLast {
+		return len(p.Items) < limit
 	}
-	if p.Total != nil || hasLast {
-		return false // the API says more remain, whatever this page's size
+	return (!hasTotal || seen >= total) && (!hasLast || page >= last)
+}
+
+// itemTotal is how many reservations the query holds, as far as the page
+// says. "total" is read as that number, and "count" too when it differs from
+// this page's own size (some APIs name the grand total so). A figure below
+// what already arrived counts something else, pages say, and is ignored.
+func (p *ReservationPage) itemTotal(seen int) (int, bool) {
+	n, ok := 0, false
+	consider := func(v *int) {
+		if v != nil && *v >= seen {
+			n, ok = max(n, *v), true
+		}
 	}
-	return len(p.Items) < limit
+	consider(p.Total)
+	if p.Count != nil && *p.Count != len(p.Items) {
+		consider(p.Count)
+	}
+	return n, ok
 }

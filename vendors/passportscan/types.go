@@ -1,6 +1,11 @@
 package passportscan
 
-import "github.com/shopspring/decimal"
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
 
 // Reservation is one booking at the branch with the guests PassportScan
 // knows on it. From a change-feed query (AllCustomers false) it carries only
@@ -25,6 +30,28 @@ type Reservation struct {
 	Custom1              *string               `json:"custom_1"`
 	Custom2              *string               `json:"custom_2"`
 	PMSReservationID     *ID                   `json:"pms_reservation_id"`
+}
+
+// UnmarshalJSON reads daily_rate, whose type the API does not document, as a
+// number or a numeric string; anything else ("", "n/a") is no rate rather
+// than a failed page.
+func (r *Reservation) UnmarshalJSON(b []byte) error {
+	type plain Reservation
+	var v struct {
+		*plain
+		DailyRate json.RawMessage `json:"daily_rate"`
+	}
+	*r = Reservation{}
+	v.plain = (*plain)(r)
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if s, err := stringOrNumber(v.DailyRate); err == nil {
+		if d, err := decimal.NewFromString(strings.TrimSpace(s)); err == nil {
+			r.DailyRate = &d
+		}
+	}
+	return nil
 }
 
 // CustomerReservation is one guest on a reservation.
@@ -114,4 +141,42 @@ type PrivacyFlags struct {
 	Mail           Flag `json:"mail"`
 	Phone          Flag `json:"phone"`
 	SMS            Flag `json:"sms"`
+}
+
+// The nested objects read [] as empty; see emptyArray.
+
+func (d *Document) UnmarshalJSON(b []byte) error {
+	type plain Document
+	*d = Document{}
+	if emptyArray(b) {
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(d))
+}
+
+func (a *Address) UnmarshalJSON(b []byte) error {
+	type plain Address
+	*a = Address{}
+	if emptyArray(b) {
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(a))
+}
+
+func (c *Contact) UnmarshalJSON(b []byte) error {
+	type plain Contact
+	*c = Contact{}
+	if emptyArray(b) {
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(c))
+}
+
+func (f *PrivacyFlags) UnmarshalJSON(b []byte) error {
+	type plain PrivacyFlags
+	*f = PrivacyFlags{}
+	if emptyArray(b) {
+		return nil
+	}
+	return json.Unmarshal(b, (*plain)(f))
 }

@@ -53,6 +53,28 @@ func (c *Count) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// looseInt reads a figure sent as a number or a numeric string; anything
+// else (null, "", text) is no figure rather than a failed page.
+func looseInt(b []byte) *int {
+	s, err := stringOrNumber(b)
+	if err != nil {
+		return nil
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return nil
+	}
+	n := int(f)
+	return &n
+}
+
+// emptyArray reports a [] where an object belongs: servers whose empty maps
+// serialise as lists (PHP's json_encode) send it for an object with nothing.
+func emptyArray(b []byte) bool {
+	var v []json.RawMessage
+	return json.Unmarshal(b, &v) == nil && len(v) == 0
+}
+
 func stringOrNumber(b []byte) (string, error) {
 	b = bytes.TrimSpace(b)
 	if bytes.Equal(b, []byte("null")) {
@@ -72,6 +94,21 @@ func stringOrNumber(b []byte) (string, error) {
 // Date is a calendar date as the API sends it ("2020-02-07"), kept as text so
 // an odd value never fails a whole page; Time parses it.
 type Date string
+
+// UnmarshalJSON keeps only the date of a date-time ("2020-02-07T00:00:00Z"),
+// as written, so readers that expect YYYY-MM-DD get it from a server that
+// stores the date as a moment.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s, err := stringOrNumber(b)
+	s = strings.TrimSpace(s)
+	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
+		if _, perr := time.Parse(time.DateOnly, s[:10]); perr == nil {
+			s = s[:10]
+		}
+	}
+	*d = Date(s)
+	return err
+}
 
 // Time parses the date as midnight UTC. A date-time value keeps only its
 // date part, as written.

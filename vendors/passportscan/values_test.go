@@ -125,3 +125,82 @@ func TestLinkForms(t *testing.T) {
 	_, ok = l.First.Page()
 	assert.False(t, ok)
 }
+
+// The page's figures are numbers in the sample; an implementation may send
+// them as strings, or leave one null or empty, and the page must still decode.
+func TestPageFiguresInOtherForms(t *testing.T) {
+	tests := []struct {
+		raw          string
+		total, count *int
+	}{
+		{`{"total":"45","count":"20","items":[]}`, ptr(45), ptr(20)},
+		{`{"total":45.0,"count":20.0,"items":[]}`, ptr(45), ptr(20)},
+		{`{"total":null,"count":"","items":null}`, nil, nil},
+		{`{"items":[]}`, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			var p passportscan.ReservationPage
+			require.NoError(t, json.Unmarshal([]byte(tt.raw), &p))
+			assert.Equal(t, tt.total, p.Total)
+			assert.Equal(t, tt.count, p.Count)
+		})
+	}
+}
+
+// Dates are YYYY-MM-DD; an implementation that stores them as moments may
+// send them with a time. The value keeps its written date, so everything
+// reading it as YYYY-MM-DD (the activities do) still can.
+func TestDateTimeValuesKeepTheirDate(t *testing.T) {
+	var r passportscan.Reservation
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,
+		"arrival_date":"2020-02-07T00:00:00+01:00", "departure_date":"2020-02-17 00:00:00",
+		"customer_reservations":[{"customer":{"id":2,"birth_date":"1959-08-22T00:00:00.000Z",
+			"last_document":{"issue_date":"1999-01-10","expiration_date":null}}}]}`), &r))
+	assert.Equal(t, passportscan.Date("2020-02-07"), r.ArrivalDate)
+	assert.Equal(t, ptr(passportscan.Date("2020-02-17")), r.DepartureDate)
+	c := r.CustomerReservations[0].Customer
+	assert.Equal(t, ptr(passportscan.Date("1959-08-22")), c.BirthDate)
+	assert.Equal(t, ptr(passportscan.Date("1999-01-10")), c.LastDocument.IssueDate)
+	assert.Nil(t, c.LastDocument.ExpirationDate)
+}
+
+// A server whose empty maps serialise as [] (PHP's json_encode does) sends
+// "last_document": [] for a guest who scanned nothing; that is an empty
+// object, not a reason to fail the page.
+func TestEmptyArrayStandsForAnEmptyObject(t *testing.T) {
+	var p passportscan.ReservationPage
+	require.NoError(t, json.Unmarshal([]byte(`{"total":1,"count":1,"_links":[],"items":[{"id":1,
+		"customer_reservations":[{"customer":{"id":2,"last_document":[],"last_address":[],
+			"last_contact":[],"privacy_flags":[]},"is_leader":true}]}]}`), &p))
+	c := p.Items[0].CustomerReservations[0].Customer
+	assert.Equal(t, passportscan.DocumentType(""), c.LastDocument.Type())
+	assert.Equal(t, &passportscan.Address{}, c.LastAddress)
+	assert.Equal(t, &passportscan.Contact{}, c.LastContact)
+	assert.Equal(t, passportscan.PrivacyFlags{}, c.PrivacyFlags)
+	assert.Equal(t, passportscan.Links{}, p.Links)
+}
+
+// daily_rate is null in the sample and its type is not documented; a rate
+// nobody entered may come as "" and must not fail the page, which guestflow
+// reads for its guests, not its rates.
+func TestDailyRateForms(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want string // "" means no rate
+	}{
+		{`89.9`, "89.9"}, {`"89.90"`, "89.9"}, {`null`, ""}, {`""`, ""}, {`"n/a"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.raw, func(t *testing.T) {
+			var r passportscan.Reservation
+			require.NoError(t, json.Unmarshal([]byte(`{"id":1,"daily_rate":`+tt.raw+`}`), &r))
+			if tt.want == "" {
+				assert.Nil(t, r.DailyRate)
+				return
+			}
+			require.NotNil(t, r.DailyRate)
+			assert.True(t, decimal.RequireFromString(tt.want).Equal(*r.DailyRate))
+		})
+	}
+}

@@ -21,6 +21,13 @@ type pager struct {
 	pageCap  int  // the API serves at most this many per page, whatever was asked
 	total    bool // send "total"
 	lastLink bool // send _links.last
+
+	// Other readings of the sample's "total": 1, "count": 1 and of its three
+	// identical links.
+	totalIsPages bool // "total" counts pages
+	countIsAll   bool // "count" counts every item, "total" this page's
+	lastIsSelf   bool // _links.last repeats the page asked
+	asStrings    bool // the figures come as strings
 }
 
 func (p pager) serve(calls *atomic.Int32) http.HandlerFunc {
@@ -37,12 +44,26 @@ func (p pager) serve(calls *atomic.Int32) http.HandlerFunc {
 		for i := from; i < to; i++ {
 			items = append(items, map[string]any{"id": i + 1, "arrival_date": arrival})
 		}
-		body := map[string]any{"items": items, "count": len(items)}
+		pages := max(1, (p.items+limit-1)/limit)
+		var total, count any = p.items, len(items)
+		switch {
+		case p.totalIsPages:
+			total = pages
+		case p.countIsAll:
+			total, count = len(items), p.items
+		}
+		if p.asStrings {
+			total, count = fmt.Sprint(total), fmt.Sprint(count)
+		}
+		body := map[string]any{"items": items, "count": count}
 		if p.total {
-			body["total"] = p.items
+			body["total"] = total
 		}
 		if p.lastLink {
-			last := max(1, (p.items+limit-1)/limit)
+			last := pages
+			if p.lastIsSelf {
+				last = page
+			}
 			body["_links"] = map[string]any{"last": fmt.Sprintf("/v1/reservations?arrival_date=%s&pagination[page]=%d&pagination[limit]=%d", arrival, last, limit)}
 		}
 		json.NewEncoder(w).Encode(body)
@@ -64,6 +85,13 @@ func TestAllReservationsStopsCorrectly(t *testing.T) {
 		{"nothing but items, short last page", pager{items: 45}, 20, 3},
 		{"nothing but items, exact multiple: empty page ends it", pager{items: 40}, 20, 3},
 		{"no reservations", pager{items: 0, total: true, lastLink: true}, 20, 1},
+		{"figures as strings", pager{items: 45, total: true, asStrings: true}, 20, 3},
+		{"figures as strings, exact multiple", pager{items: 40, total: true, lastLink: true, asStrings: true}, 20, 2},
+		{"total counts pages, last link right", pager{items: 45, total: true, totalIsPages: true, lastLink: true}, 20, 3},
+		{"total counts pages, no last link", pager{items: 45, total: true, totalIsPages: true}, 20, 3},
+		{"count counts every item", pager{items: 45, total: true, countIsAll: true}, 20, 3},
+		{"count counts every item, exact multiple", pager{items: 40, total: true, countIsAll: true}, 20, 2},
+		{"last link repeats self, total right", pager{items: 45, total: true, lastLink: true, lastIsSelf: true}, 20, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,8 +19,12 @@ const branchKey = "passportscan.branch"
 // login is POST /v1/service/login: a branch's public key and account id buy
 // a JWT for its calls.
 func (s *Server) login(c *gin.Context) {
-	if !strings.EqualFold(strings.TrimSpace(c.GetHeader("X-Service")), "Identity") {
+	if strings.TrimSpace(c.GetHeader("X-Service")) != "Identity" {
 		fail(c, http.StatusBadRequest, "X-Service header must be Identity")
+		return
+	}
+	if c.ContentType() != "application/json" {
+		fail(c, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 		return
 	}
 	publicKey, accountID, ok := loginFields(c)
@@ -47,13 +51,9 @@ func (s *Server) login(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"token": tok})
 }
 
-// loginFields reads the credentials from a JSON body (account_id as string
-// or number) or, should a caller send one, a form body.
+// loginFields reads the credentials from the JSON body, account_id as the
+// documented string or as the number the sample token carries.
 func loginFields(c *gin.Context) (publicKey, accountID string, ok bool) {
-	if strings.HasPrefix(c.ContentType(), "application/x-www-form-urlencoded") || strings.HasPrefix(c.ContentType(), "multipart/form-data") {
-		publicKey, accountID = c.PostForm("public_key"), c.PostForm("account_id")
-		return publicKey, accountID, publicKey != "" && accountID != ""
-	}
 	var body struct {
 		PublicKey string          `json:"public_key"`
 		AccountID json.RawMessage `json:"account_id"`
@@ -105,13 +105,17 @@ func (s *Server) sign(b Branch) (string, error) {
 // authenticate checks the Bearer token and the key's rate limit.
 func (s *Server) authenticate(c *gin.Context) {
 	raw := strings.TrimSpace(c.GetHeader("Authorization"))
-	if len(raw) > 7 && strings.EqualFold(raw[:7], "bearer ") {
-		raw = strings.TrimSpace(raw[7:])
-	}
 	if raw == "" {
 		fail(c, http.StatusUnauthorized, "JWT Token not found")
 		return
 	}
+	// The scheme is documented ("Authorization: Bearer <YOUR_TOKEN>") and,
+	// as every auth scheme, matched without case.
+	if len(raw) <= 7 || !strings.EqualFold(raw[:7], "bearer ") {
+		fail(c, http.StatusUnauthorized, "Authorization must be Bearer <token>")
+		return
+	}
+	raw = strings.TrimSpace(raw[7:])
 	claims := jwt.MapClaims{}
 	_, err := jwt.ParseWithClaims(raw, claims, func(*jwt.Token) (any, error) { return []byte(s.opts.SigningKey), nil },
 		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.now), jwt.WithExpirationRequired())

@@ -66,7 +66,7 @@ func (s *Server) answerLocked(b Branch, q reservationsQuery) []Reservation {
 }
 
 // parseQuery validates the query string; a non-empty message is the 400.
-// Bracketed names are the documented ones; bare page and limit are accepted.
+// Only the documented bracketed names page the answer; others are ignored.
 func (s *Server) parseQuery(c *gin.Context) (reservationsQuery, string) {
 	q := reservationsQuery{arrivalDate: c.Query("arrival_date")}
 	if q.arrivalDate == "" {
@@ -83,10 +83,10 @@ func (s *Server) parseQuery(c *gin.Context) (reservationsQuery, string) {
 		return q, "all_customers must be 1 or 0"
 	}
 	var ok bool
-	if q.page, ok = intParam(c, 1, "pagination[page]", "page"); !ok || q.page < 1 {
+	if q.page, ok = intParam(c, 1, "pagination[page]"); !ok || q.page < 1 {
 		return q, "pagination[page] must be a positive integer"
 	}
-	if q.limit, ok = intParam(c, defaultLimit, "pagination[limit]", "limit"); !ok || q.limit < 1 {
+	if q.limit, ok = intParam(c, defaultLimit, "pagination[limit]"); !ok || q.limit < 1 {
 		return q, "pagination[limit] must be a positive integer"
 	}
 	if q.limit > s.opts.MaxLimit {
@@ -95,14 +95,13 @@ func (s *Server) parseQuery(c *gin.Context) (reservationsQuery, string) {
 	return q, ""
 }
 
-func intParam(c *gin.Context, def int, names ...string) (int, bool) {
-	for _, name := range names {
-		if v, ok := c.GetQuery(name); ok {
-			n, err := strconv.Atoi(v)
-			return n, err == nil
-		}
+func intParam(c *gin.Context, def int, name string) (int, bool) {
+	v, ok := c.GetQuery(name)
+	if !ok {
+		return def, true
 	}
-	return def, true
+	n, err := strconv.Atoi(v)
+	return n, err == nil
 }
 
 func (q reservationsQuery) link(page int) string {

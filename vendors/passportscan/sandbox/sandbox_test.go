@@ -97,10 +97,15 @@ func TestLoginValidation(t *testing.T) {
 	}{
 		{"valid", loginHeader(), json(key, accountID), 200, ""},
 		{"accountID id as a number", loginHeader(), `{"public_key":"` + key + `","account_id":69}`, 200, ""},
-		{"service header in lower case", http.Header{"X-Service": {"identity"}}, json(key, accountID), 200, ""},
-		{"form body", form, url.Values{"public_key": {key}, "account_id": {accountID}}.Encode(), 200, ""},
+		{"charset on the content type", http.Header{"X-Service": {"Identity"}, "Content-Type": {"application/json; charset=utf-8"}}, json(key, accountID), 200, ""},
+		// The document gives the header as "X-Service: Identity" and the body
+		// as JSON with "Content-Type: application/json"; anything else may be
+		// refused by the real API, so the sandbox refuses it.
+		{"service header in lower case", http.Header{"X-Service": {"identity"}, "Content-Type": {"application/json"}}, json(key, accountID), 400, "X-Service"},
+		{"form body", form, url.Values{"public_key": {key}, "account_id": {accountID}}.Encode(), 415, "application/json"},
+		{"JSON without a content type", http.Header{"X-Service": {"Identity"}}, json(key, accountID), 415, "application/json"},
 		{"no X-Service", http.Header{"Content-Type": {"application/json"}}, json(key, accountID), 400, "X-Service"},
-		{"wrong X-Service", http.Header{"X-Service": {"Billing"}}, json(key, accountID), 400, "X-Service"},
+		{"wrong X-Service", http.Header{"X-Service": {"Billing"}, "Content-Type": {"application/json"}}, json(key, accountID), 400, "X-Service"},
 		{"not JSON", loginHeader(), `public_key=` + key, 400, "required"},
 		{"no accountID id", loginHeader(), `{"public_key":"` + key + `"}`, 400, "required"},
 		{"no public key", loginHeader(), `{"account_id":"69"}`, 400, "required"},
@@ -148,10 +153,16 @@ func TestReservationsValidation(t *testing.T) {
 	}{
 		{"documented query", "arrival_date=2020-02-07&all_customers=1&pagination[page]=1&pagination[limit]=20", nil, 200, ""},
 		{"escaped brackets", "arrival_date=2020-02-07&all_customers=1&pagination%5Bpage%5D=2&pagination%5Blimit%5D=5", nil, 200, ""},
-		{"bare page and limit", "arrival_date=2020-02-07&page=1&limit=100", nil, 200, ""},
+		{"bare page and limit are not the documented names, so unknown parameters", "arrival_date=2020-02-07&page=0&limit=500", nil, 200, ""},
 		{"all_customers true", "arrival_date=2020-02-07&all_customers=true", nil, 200, ""},
 		{"no token", "arrival_date=2020-02-07", func(*Server, *clock) http.Header { return nil }, 401, "JWT Token not found"},
 		{"garbage token", "arrival_date=2020-02-07", func(*Server, *clock) http.Header { return bearer("abc.def.ghi") }, 401, "Invalid JWT Token"},
+		{"token without the Bearer scheme", "arrival_date=2020-02-07", func(s *Server, _ *clock) http.Header {
+			return http.Header{"Authorization": {login(t, s, key, accountID)}}
+		}, 401, "Bearer"},
+		{"bearer scheme in lower case", "arrival_date=2020-02-07", func(s *Server, _ *clock) http.Header {
+			return http.Header{"Authorization": {"bearer " + login(t, s, key, accountID)}}
+		}, 200, ""},
 		{"token of another signer", "arrival_date=2020-02-07", func(*Server, *clock) http.Header { return bearer(foreign) }, 401, "Invalid JWT Token"},
 		{"expired token", "arrival_date=2020-02-07", func(s *Server, clk *clock) http.Header {
 			tok := login(t, s, key, accountID)
@@ -353,4 +364,21 @@ func TestPutReservationReplacesAndMarksEveryGuest(t *testing.T) {
 	items := a.body["items"].([]any)
 	require.Len(t, items, 1, "a changed reservation without guests still appears")
 	assert.Equal(t, []any{}, items[0].(map[string]any)["customer_reservations"])
+}
+
+// Only pagination[page] and pagination[limit] page the answer; a client
+// sending page=2 gets page 1 back, as from an API that ignores the unknown.
+func TestOnlyTheDocumentedPaginationNamesPage(t *testing.T) {
+	s, _ := newSandbox(t, Options{})
+	for id := int64(1); id <= 3; id++ {
+		s.PutReservation(accountID, Reservation{ID: id, ArrivalDate: "2026-05-04"})
+	}
+	tok := login(t, s, key, accountID)
+	a := call(t, s, http.MethodGet, "/v1/reservations?arrival_date=2026-05-04&all_customers=1&page=2&limit=1", bearer(tok), "")
+	require.Equal(t, 200, a.status)
+	assert.Len(t, a.body["items"], 3, "bare page and limit ignored")
+	a = call(t, s, http.MethodGet, "/v1/reservations?arrival_date=2026-05-04&all_customers=1&pagination[page]=2&pagination[limit]=1", bearer(tok), "")
+	require.Equal(t, 200, a.status)
+	require.Len(t, a.body["items"], 1)
+	assert.EqualValues(t, 2, a.body["items"].([]any)[0].(map[string]any)["id"])
 }

@@ -15,7 +15,10 @@
 //   - all_customers absent means 0; it accepts 1/0, true/false, yes/no.
 //   - Errors are {"code": <status>, "message": "..."} with an X-Request-Id
 //     header; login answers {"token": "<jwt>"}.
-//   - A missing or wrong X-Service header on login is a 400.
+//   - A missing or wrong X-Service header on login is a 400; a body that is
+//     not sent as application/json is a 415.
+//   - Reservations need the Bearer scheme; the bare token is a 401. Only
+//     pagination[page] and pagination[limit] page the answer.
 package sandbox
 
 import (
