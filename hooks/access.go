@@ -33,22 +33,28 @@ func (s *server) allowIP(c *gin.Context) {
 
 // authorised accepts what Passquare's integration settings can send: HTTP
 // Basic with our login and password, or crm_key, either in the body or as
-// the Basic password with an empty login. Every comparison is constant time.
+// the Basic password with an empty login. A Basic password configured
+// without a login is that crm_key, as the doc words the setting. Every
+// comparison is constant time.
 func (s *server) authorised(c *gin.Context, body []byte) bool {
+	crmKey := s.hook.CRMKey.Value()
+	if crmKey == "" && s.hook.BasicUser == "" {
+		crmKey = s.hook.BasicPassword.Value()
+	}
 	user, password, hasBasic := c.Request.BasicAuth()
 	if hasBasic {
 		if s.hook.BasicUser != "" && equal(user, s.hook.BasicUser.Value()) && equal(password, s.hook.BasicPassword.Value()) {
 			return true
 		}
-		if user == "" && s.hook.CRMKey != "" && equal(password, s.hook.CRMKey.Value()) {
+		if user == "" && crmKey != "" && equal(password, crmKey) {
 			return true
 		}
 	}
-	if s.hook.CRMKey == "" {
+	if crmKey == "" {
 		return false
 	}
 	key, ok := bodyCRMKey(body)
-	return ok && equal(key, s.hook.CRMKey.Value())
+	return ok && equal(key, crmKey)
 }
 
 // bodyCRMKey reads crm_key alone, so a body that fails later checks is

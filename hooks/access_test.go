@@ -108,3 +108,34 @@ func TestNewRefusesWhatItCannotServe(t *testing.T) {
 		})
 	}
 }
+
+// The doc's crm_key setting is "your crm_key as the password, leaving the
+// login blank": configured that way (a Basic password without a login), the
+// key is accepted wherever Passquare may put it.
+func TestBasicPasswordWithoutLoginIsTheCRMKey(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Config.Webhook.CRMKey = ""
+		o.Config.Webhook.BasicPassword = crmKey
+	})
+	g := newGuest()
+	withKey := g.readBalance(t)
+	withoutKey := strings.Replace(withKey, `"crm_key": "`+crmKey+`",`, "", 1)
+	wrongKey := strings.Replace(withKey, crmKey, "yyyyyyyy-xxxx-xxxx-xxxx-xxxxxxxxxxxx", 1)
+	for name, tt := range map[string]struct {
+		body           string
+		user, password *string
+		want           int
+	}{
+		"crm_key in the body":       {body: withKey, want: 400},
+		"Basic with an empty login": {body: withoutKey, user: ptr(""), password: ptr(crmKey), want: 400},
+		"wrong crm_key in the body": {body: wrongKey, want: 401},
+		"no credentials":            {body: withoutKey, want: 401},
+		"the key under some login":  {body: withoutKey, user: ptr("someone"), password: ptr(crmKey), want: 401},
+		"empty Basic, no key":       {body: withoutKey, user: ptr(""), password: ptr(""), want: 401},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := e.do(request{body: tt.body, remote: passquareIP + ":1", user: tt.user, password: tt.password})
+			require.Equal(t, tt.want, w.Code, w.Body.String())
+		})
+	}
+}

@@ -3,6 +3,7 @@ package hooks_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -239,4 +240,56 @@ func TestPassquareSandboxCallsTheWebhook(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, read.Status, string(read.Body))
 	require.Equal(t, "12.5", read.Balance.String())
+}
+
+// Other readings of the documented hooks, as an independent Passquare may
+// send them: lifetime always written (0 or null for none), amounts and ids
+// as JSON numbers, a birthday with a time, a content type other than JSON.
+func TestHookFormsOfOtherSenders(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	create := strings.Replace(g.createCustomer(t), `"1980-01-25"`, `"1980-01-25 00:00:00"`, 1)
+	w := e.do(request{body: create, remote: passquareIP + ":1", header: map[string]string{"Content-Type": "text/plain; charset=utf-8"}})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Equal(t, g.key(), str(t, decode(t, w), "customerId"))
+
+	for i, lifetime := range []string{`0`, `null`, `"0"`} {
+		tx := fmt.Sprintf("tx-none-%d", i)
+		body := strings.Replace(g.addBalance(t, "5", tx), "86400", lifetime, 1)
+		w := e.hook(body)
+		require.Equal(t, http.StatusOK, w.Code, "lifetime %s: %s", lifetime, w.Body.String())
+		require.JSONEq(t, `{"success": true}`, w.Body.String())
+	}
+	numeric := strings.NewReplacer(`"5.25"`, `5.25`, `"tx-num"`, `778`, `["`+g.card+`"]`, `[`+g.card+`]`).
+		Replace(g.addBalance(t, "5.25", "tx-num"))
+	w = e.hook(numeric)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Equal(t, "20.25", e.balance(g))
+	for _, add := range addBalanceUpdates(t, g.key()) {
+		if add.TransactionID != "778" {
+			require.Zero(t, add.Lifetime, "lifetime 0 or null never burns")
+		}
+	}
+}
+
+// The sandbox in the doc's crm_key setting (the key as a password, login
+// blank) reaches the webhook configured with that crm_key.
+func TestPassquareSandboxWithCRMKeySetting(t *testing.T) {
+	e := newEnv(t)
+	hook := httptest.NewServer(e.h)
+	defer hook.Close()
+	sb := passquaresandbox.New(passquaresandbox.Options{
+		Accounts:  []passquaresandbox.AccountConfig{{AppKey: "crm-mode-app-key", Plan: "exclusive"}},
+		PerSecond: 100, HookURL: hook.URL + config.DefaultWebhookPath, HookPassword: crmKey,
+	})
+	sbServer := httptest.NewServer(sb)
+	defer sbServer.Close()
+	g := newGuest()
+	client := passquare.New(passquare.Options{AppKey: "crm-mode-app-key", BaseURL: sbServer.URL + "/api/v2", MinInterval: -1})
+	_, err := client.UserCreateOrUpdate(context.Background(), passquare.CustomerUpdate{Phone: g.phone, Name: "Anna"})
+	require.NoError(t, err)
+	installed, err := sb.InstallCard(context.Background(), g.phone)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, installed.Status, string(installed.Body))
+	require.Equal(t, g.key(), installed.CustomerID)
 }

@@ -483,3 +483,119 @@ func TestPushCampaign(t *testing.T) {
 	_, err = e.client.PushCreate(ctx, passquare.NewCampaign{Message: "x", Type: "fax"})
 	assert.ErrorIs(t, err, passquare.ErrInvalid)
 }
+
+// A backend that reports errors inside a 200 ({"success": false, ...} or
+// {"error": ...}) must not read as an empty success: no status, no
+// campaign, and above all no empty customer list.
+func TestRefusalInsideA200(t *testing.T) {
+	ctx := context.Background()
+	for _, answer := range []string{
+		`{"success": false, "error": "Invalid app_key"}`,
+		`{"error": "Invalid app_key"}`,
+		`{"success": "false", "message": "Invalid app_key"}`,
+	} {
+		t.Run(answer, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, answer)
+			}))
+			defer srv.Close()
+			c := client(srv.URL, appKey)
+			calls := map[string]func() error{
+				"status":         func() error { _, err := c.Status(ctx); return err },
+				"push/create":    func() error { _, err := c.PushCreate(ctx, passquare.NewCampaign{Message: "m"}); return err },
+				"push/send":      func() error { return c.PushSend(ctx, "00000000-0000-0000-0000-000000000000") },
+				"read_customers": func() error { _, err := c.ReadCustomers(ctx, passquare.CustomersQuery{}); return err },
+				"all customers":  func() error { _, err := c.AllCustomers(ctx, passquare.CustomersQuery{}); return err },
+				"user_create_or_update": func() error {
+					_, err := c.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111"})
+					return err
+				},
+			}
+			for name, call := range calls {
+				ve := vendorErr(t, call())
+				assert.Equal(t, http.StatusOK, ve.Status, name)
+				assert.Equal(t, "Invalid app_key", ve.Message, name)
+				assert.False(t, ve.Retryable(), name)
+			}
+		})
+	}
+}
+
+// A 200 that carries its payload is a success even beside an empty or
+// false error field.
+func TestEmptyErrorFieldIsNoRefusal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/status":
+			fmt.Fprint(w, `{"app": "account_name", "balance": "980.00", "error": null}`)
+		case "/crm/read_customers":
+			fmt.Fprint(w, `{"customers": [], "error": ""}`)
+		case "/crm/push/create":
+			fmt.Fprint(w, `{"result": {"name": "Push#1", "uuid": "u-1", "message": "m"}, "error": false}`)
+		}
+	}))
+	defer srv.Close()
+	c := client(srv.URL, appKey)
+	ctx := context.Background()
+	st, err := c.Status(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "account_name", st.App)
+	phones, err := c.ReadCustomers(ctx, passquare.CustomersQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, phones)
+	camp, err := c.PushCreate(ctx, passquare.NewCampaign{Message: "m"})
+	require.NoError(t, err)
+	assert.Equal(t, "u-1", camp.UUID)
+}
+
+// slowFirst delays the first request on its way out, as a new TLS
+// connection does while later ones reuse it.
+type slowFirst struct {
+	delay time.Duration
+	mu    sync.Mutex
+	n     int
+}
+
+func (s *slowFirst) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.n++
+	first := s.n == 1
+	s.mu.Unlock()
+	if first {
+		time.Sleep(s.delay)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// Passquare counts requests when they arrive. Spacing the sends is not
+// enough when the first one is slow on the way: the next is spaced from
+// the end of the previous call, so they arrive at least the interval apart.
+func TestClientSpacesArrivals(t *testing.T) {
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		fmt.Fprint(w, `{"app": "a", "balance": "1"}`)
+	}))
+	defer srv.Close()
+	const interval = 200 * time.Millisecond
+	c := passquare.New(passquare.Options{AppKey: appKey, BaseURL: srv.URL, MinInterval: interval,
+		HTTP: &http.Client{Transport: &slowFirst{delay: 150 * time.Millisecond}}})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Status(context.Background())
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	require.Len(t, arrivals, 3)
+	for i := 1; i < len(arrivals); i++ {
+		assert.GreaterOrEqual(t, arrivals[i].Sub(arrivals[i-1]), interval, "arrival %d", i)
+	}
+}

@@ -74,7 +74,7 @@ func (c *Customer) UnmarshalJSON(b []byte) error {
 		Name         string        `json:"name"`
 		Surname      *string       `json:"surname"`
 		Middlename   *string       `json:"middlename"`
-		Birthday     *Date         `json:"birthday"`
+		Birthday     flexString    `json:"birthday"`
 		CardNumbers  []flexString  `json:"cardNumbers"`
 		CardTracks   []CardTrack   `json:"cardTracks"`
 		CardInstalls []CardInstall `json:"cardInstalls"`
@@ -93,12 +93,9 @@ func (c *Customer) UnmarshalJSON(b []byte) error {
 			return invalid(name, "not a decimal")
 		}
 	}
-	if w.Birthday != nil && w.Birthday.IsZero() {
-		w.Birthday = nil
-	}
 	*c = Customer{
 		Phone: string(w.Phone), Email: w.Email, Name: w.Name, Surname: w.Surname,
-		Middlename: w.Middlename, Birthday: w.Birthday, CardNumbers: strs(w.CardNumbers),
+		Middlename: w.Middlename, Birthday: optDate(string(w.Birthday)), CardNumbers: strs(w.CardNumbers),
 		CardTracks: w.CardTracks, CardInstalls: w.CardInstalls,
 		Discount: w.Discount.d, Bonus: w.Bonus.d, Balance: w.Balance.d,
 		InvitedBy: w.InvitedBy, Invites: strs(w.Invites),
@@ -108,6 +105,16 @@ func (c *Customer) UnmarshalJSON(b []byte) error {
 		c.RemoteID = &id
 	}
 	return nil
+}
+
+// optDate reads a birthday guestflow can do without: one that cannot be
+// read is left out rather than making the whole customer unreadable.
+func optDate(s string) *Date {
+	d, err := ParseDate(s)
+	if err != nil || d.IsZero() {
+		return nil
+	}
+	return &d
 }
 
 // ReadOptions asks read_customer for the optional parts of its answer.
@@ -135,7 +142,8 @@ func (c *Client) ReadCustomer(ctx context.Context, phone string, o ReadOptions) 
 		Message  flexString      `json:"message"`
 		Error    json.RawMessage `json:"error"`
 	}
-	if err := c.post(ctx, endpoint, body, &out); err != nil {
+	// No in-body refusal check: {"success": false} here means no customer.
+	if err := c.send(ctx, endpoint, body, &out, false); err != nil {
 		return nil, err
 	}
 	// A PHP backend writes "no customer" as null, [] or {}.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -25,8 +26,18 @@ func DateOf(t time.Time) Date {
 
 var errDate = errors.New("not a date in dd.mm.yyyy or YYYY-MM-DD form")
 
-// ParseDate reads dd.mm.yyyy or YYYY-MM-DD. The error never repeats s.
+// ParseDate reads dd.mm.yyyy or YYYY-MM-DD. A time after the date (a
+// database's datetime, an ISO timestamp) is ignored: the day as written is
+// the birthday. A zero date (MySQL's 0000-00-00 for unknown) gives the zero
+// Date. The error never repeats s.
 func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " T"); i > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+		s = s[:i]
+	}
+	if strings.Trim(s, "0.-") == "" && strings.Contains(s, "0") {
+		return Date{}, nil
+	}
 	// The non-padded layouts also accept the padded forms.
 	for _, layout := range []string{"2.1.2006", "2006-1-2"} {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -48,7 +59,8 @@ func (d Date) ISO() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.
 // MarshalJSON writes dd.mm.yyyy, the form user_create_or_update requires.
 func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
-// UnmarshalJSON accepts either documented form; null and "" give the zero Date.
+// UnmarshalJSON accepts either documented form; null, "" and a zero date
+// give the zero Date.
 func (d *Date) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		*d = Date{}

@@ -154,7 +154,7 @@ func TestHookValidateNamesFieldNotValue(t *testing.T) {
 		{"add bad sum", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "fifty", "transactionId": "t"}`, "sum"},
 		{"add without transaction", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5"}`, "transactionId"},
 		{"add bad lifetime", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5", "transactionId": "t", "lifetime": "soon"}`, "lifetime"},
-		{"add zero lifetime", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5", "transactionId": "t", "lifetime": 0}`, "lifetime"},
+		{"add negative lifetime", MethodAddBalance, `{"phone": "` + phone + `", "cardNumbers": ["1"], "sum": "5", "transactionId": "t", "lifetime": -60}`, "lifetime"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -229,4 +229,68 @@ func TestCreateCustomerRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(fixture(t, "hook_create_customer.json"), &orig))
 	origCustomer, _ := json.Marshal(orig["customer"])
 	assert.JSONEq(t, string(origCustomer), string(raw))
+}
+
+// A sender that always writes the optional lifetime (a Go int without
+// omitempty, PHP's ?? 0) sends 0 or null for "no lifetime": the bonus is
+// granted and never burns.
+func TestAddBalanceLifetimeZeroMeansNone(t *testing.T) {
+	for _, lt := range []string{`0`, `"0"`, `null`, `""`, `0.0`} {
+		t.Run(lt, func(t *testing.T) {
+			h, err := DecodeHook([]byte(`{"method": "addBalance", "customer": {"phone": "+420000000001",
+				"cardNumbers": ["120"], "sum": "50.00", "transactionId": "t-1", "lifetime": ` + lt + `}}`))
+			require.NoError(t, err)
+			a, err := h.AddBalance()
+			require.NoError(t, err)
+			require.NoError(t, a.Validate())
+			_, burns := a.LifetimeDuration()
+			assert.False(t, burns)
+		})
+	}
+}
+
+// Dates as a database or another language's default formatter writes them:
+// with a midnight time, or MySQL's zero date for "unknown".
+func TestDateLooseForms(t *testing.T) {
+	for _, in := range []string{"1980-11-11 00:00:00", "1980-11-11T00:00:00Z", "1980-11-11T00:00:00+01:00", "11.11.1980 00:00:00", "1980-11-11T00:00:00.000000Z"} {
+		d, err := ParseDate(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, Date{1980, 11, 11}, d, in)
+	}
+	for _, zero := range []string{`"0000-00-00"`, `"00.00.0000"`, `"0000-00-00 00:00:00"`} {
+		var d Date
+		require.NoError(t, json.Unmarshal([]byte(zero), &d), zero)
+		assert.True(t, d.IsZero(), zero)
+	}
+}
+
+// read_customer's birthday is of no use to guestflow's retry logic: one that
+// cannot be read must not make the whole customer unreadable.
+func TestCustomerUnreadableBirthday(t *testing.T) {
+	for _, b := range []string{`"0000-00-00"`, `"1980-11-11 00:00:00"`, `"unknown"`, `0`} {
+		t.Run(b, func(t *testing.T) {
+			var c Customer
+			require.NoError(t, json.Unmarshal([]byte(`{"phone": "+420000000001", "name": "Joe", "birthday": `+b+`,
+				"cardNumbers": ["120"], "remoteId": "acct-1"}`), &c))
+			assert.Equal(t, []string{"120"}, c.CardNumbers)
+			if b == `"1980-11-11 00:00:00"` {
+				require.NotNil(t, c.Birthday)
+				assert.Equal(t, Date{1980, 11, 11}, *c.Birthday)
+			} else {
+				assert.Nil(t, c.Birthday)
+			}
+		})
+	}
+}
+
+// createCustomer's birthday with a time part is still the guest's birthday.
+func TestCreateCustomerBirthdayWithTime(t *testing.T) {
+	h, err := DecodeHook([]byte(`{"method": "createCustomer", "customer": {"phone": "+420000000001",
+		"cardNumbers": ["120"], "birthday": "1980-01-25 00:00:00"}}`))
+	require.NoError(t, err)
+	c, err := h.CreateCustomer()
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	require.NotNil(t, c.Birthday)
+	assert.Equal(t, Date{1980, 1, 25}, *c.Birthday)
 }

@@ -212,10 +212,12 @@ func (c *CreateCustomer) UnmarshalJSON(b []byte) error {
 		Promo: string(w.Promo), ReferCustomerPhone: string(w.ReferCustomerPhone),
 	}
 	if w.Birthday != "" {
-		if d, err := ParseDate(string(w.Birthday)); err == nil {
-			c.Birthday = &d
-		} else {
+		d, err := ParseDate(string(w.Birthday))
+		switch {
+		case err != nil:
 			c.problems.add("birthday")
+		case !d.IsZero():
+			c.Birthday = &d
 		}
 	}
 	if len(w.CardTracks) > 0 && string(w.CardTracks) != "null" {
@@ -361,6 +363,9 @@ func (a *AddBalance) UnmarshalJSON(b []byte) error {
 	switch {
 	case w.Lifetime.bad:
 		a.problems.add("lifetime")
+	case w.Lifetime.set && w.Lifetime.d.IsZero():
+		// A sender that always writes the optional field writes 0 for none;
+		// a bonus that burns at once was never granted.
 	case w.Lifetime.set:
 		if !w.Lifetime.d.IsInteger() {
 			a.problems.add("lifetime")
@@ -383,7 +388,7 @@ func (a *AddBalance) LifetimeDuration() (time.Duration, bool) {
 
 // Validate checks phone, cards, a positive sum (the hook grants bonuses), a
 // transaction id (the key that makes a repeated delivery harmless) and a
-// positive lifetime when one is given.
+// lifetime that is not negative (0 means none).
 func (a *AddBalance) Validate() error {
 	if err := checkPhone("phone", a.Phone); err != nil {
 		return err

@@ -3,7 +3,6 @@ package passquare
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/shopspring/decimal"
 )
@@ -113,25 +112,13 @@ func (u CustomerUpdate) body(appKey string) (map[string]any, error) {
 // *FieldError before anything is sent. An answer whose success is an explicit
 // false is returned as a *vendorhttp.Error with the vendor's message.
 func (c *Client) UserCreateOrUpdate(ctx context.Context, u CustomerUpdate) (*UpdateResult, error) {
-	const endpoint = "POST /crm/user_create_or_update"
 	body, err := u.body(c.appKey)
 	if err != nil {
 		return nil, err
 	}
-	var raw json.RawMessage
-	if err := c.post(ctx, endpoint, body, &raw); err != nil {
-		return nil, err
-	}
 	var out UpdateResult
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return nil, fmt.Errorf("%s %s: decode answer: %w", Vendor, endpoint, err)
-	}
-	if out.Success.Refused() {
-		msg, _ := DecodeError(raw, nil)
-		if msg == "" {
-			msg = out.Success.Message
-		}
-		return &out, refused(endpoint, msg)
+	if err := c.post(ctx, "POST /crm/user_create_or_update", body, &out); err != nil {
+		return nil, err
 	}
 	return &out, nil
 }

@@ -142,7 +142,11 @@ func (s *Server) sendHook(ctx context.Context, method string, customer map[strin
 	if s.opts.HookURL == "" {
 		return HookResult{}, errors.New("sandbox: no hook_url configured")
 	}
-	payload, err := json.Marshal(map[string]any{"crm_key": s.opts.HookCRMKey, "method": method, "customer": customer})
+	crmKey := s.opts.HookCRMKey
+	if crmKey == "" && s.opts.HookUser == "" {
+		crmKey = s.opts.HookPassword // the crm_key setting: a password, login blank
+	}
+	payload, err := json.Marshal(map[string]any{"crm_key": crmKey, "method": method, "customer": customer})
 	if err != nil {
 		return HookResult{}, err
 	}
@@ -154,7 +158,7 @@ func (s *Server) sendHook(ctx context.Context, method string, customer map[strin
 	for k, v := range s.opts.HookHeaders {
 		req.Header.Set(k, v)
 	}
-	if s.opts.HookUser != "" {
+	if s.opts.HookUser != "" || s.opts.HookPassword != "" {
 		req.SetBasicAuth(s.opts.HookUser, s.opts.HookPassword)
 	}
 	client := s.opts.HookClient

@@ -169,3 +169,29 @@ func TestAccountsFromOptions(t *testing.T) {
 	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/api/v2/status", strings.NewReader(`{"app_key": "k"}`)))
 	assert.JSONEq(t, `{"app": "Roma", "balance": "12.3"}`, w.Body.String())
 }
+
+// The doc's crm_key setting is a password with a blank login: the sandbox
+// then sends it both ways Passquare may, as Basic with an empty login and
+// as crm_key in the body.
+func TestHookCRMKeyAsPasswordWithBlankLogin(t *testing.T) {
+	var gotUser, gotPass, gotKey string
+	var hasBasic bool
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotUser, gotPass, hasBasic = r.BasicAuth()
+		var b struct {
+			CRMKey string `json:"crm_key"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&b)
+		gotKey = b.CRMKey
+		_, _ = w.Write([]byte(`{"success": true, "bonus": "0", "balance": "0", "discount": "0"}`))
+	}))
+	defer hook.Close()
+	s, _ := newTest(t, Options{HookURL: hook.URL, HookPassword: "crm-key-1"})
+	res, err := s.ReadBalance(t.Context(), "+420777000111", "120")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, res.Status)
+	assert.True(t, hasBasic)
+	assert.Equal(t, "", gotUser)
+	assert.Equal(t, "crm-key-1", gotPass)
+	assert.Equal(t, "crm-key-1", gotKey)
+}

@@ -39,8 +39,8 @@ type Options struct {
 	// The integrator's hook, as configured in Passquare's integration settings.
 	HookURL      string            `toml:"hook_url"`
 	HookCRMKey   string            `toml:"hook_crm_key"`  // sent as crm_key in the body
-	HookUser     string            `toml:"hook_user"`     // HTTP Basic login; empty: no Basic auth
-	HookPassword string            `toml:"hook_password"` // HTTP Basic password
+	HookUser     string            `toml:"hook_user"`     // HTTP Basic login
+	HookPassword string            `toml:"hook_password"` // HTTP Basic password; without a login it is the crm_key, sent both as Basic and in the body
 	HookHeaders  map[string]string `toml:"hook_headers"`  // X-organization-id, X-program-id, X-wallet-id
 	HookClient   *http.Client      `toml:"-"`             // nil: a client with a 10 s timeout
 
