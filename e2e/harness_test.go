@@ -81,7 +81,7 @@ const (
 
 // stack is guestflow's worker on a namespace of its own, wired to sandboxes.
 type stack struct {
-	t           *testing.T
+	t           testing.TB
 	cfg         *config.Group
 	client      client.Client
 	passport    *passportscansandbox.Server
@@ -99,14 +99,14 @@ type stack struct {
 }
 
 // newStack wires guestflow to sandboxes holding the Rome branch's accounts.
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	return startStack(t, true)
 }
 
 // startStack wires guestflow to fresh sandboxes; with accounts false they
 // hold no branch, enterprise, app configuration or Passquare account yet,
 // for a scenario to seed.
-func startStack(t *testing.T, accounts bool) *stack {
+func startStack(t testing.TB, accounts bool) *stack {
 	t.Helper()
 	s := &stack{t: t}
 	select {
