@@ -68,7 +68,7 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 	} else {
 		changes := rules.FillEmpty(profileOf(customer), in.Profile)
 		if !changes.IsEmpty() {
-			if _, err := c.UpdateCustomer(ctx, updateOf(customer.ID, changes)); err != nil {
+			if _, err := c.UpdateCustomer(ctx, updateOf(customer, changes)); err != nil {
 				return res, vendorFailure(err)
 			}
 			res.FieldsFilled = changes.Fields()
@@ -168,7 +168,8 @@ func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInp
 		LastName:        p.LastName,
 		SecondLastName:  p.SecondLastName,
 		NationalityCode: p.Nationality,
-		Sex:             mews.Sex(p.Sex),
+		Sex:             optional(mews.Sex(p.Sex)),
+		Title:           optional(mews.Title(rules.Title(p.Sex))),
 		BirthPlace:      p.BirthPlace,
 		Email:           p.Email,
 		Phone:           p.Phone,
@@ -224,8 +225,10 @@ func profileOf(c *mews.Customer) rules.Profile {
 	return p
 }
 
-func updateOf(id string, ch rules.ProfileChanges) mews.UpdateCustomerRequest {
-	u := mews.UpdateCustomerRequest{CustomerID: id}
+// updateOf fills what ch fills and echoes the customer's title and sex,
+// which the update must carry (see mews.UpdateCustomerRequest).
+func updateOf(customer *mews.Customer, ch rules.ProfileChanges) mews.UpdateCustomerRequest {
+	u := mews.UpdateCustomerRequest{CustomerID: customer.ID, Title: customer.Title, Sex: customer.Sex}
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -239,7 +242,7 @@ func updateOf(id string, ch rules.ProfileChanges) mews.UpdateCustomerRequest {
 	set(&u.Email, ch.Email)
 	set(&u.Phone, ch.Phone)
 	if ch.Sex != nil {
-		u.Sex = mews.Sex(*ch.Sex)
+		u.Sex = optional(mews.Sex(*ch.Sex))
 	}
 	if ch.BirthDate != nil {
 		u.BirthDate = mews.Date{Year: ch.BirthDate.Year, Month: ch.BirthDate.Month, Day: ch.BirthDate.Day}
@@ -310,6 +313,14 @@ func documentUpdate(have mews.IdentityDocument, want mews.IdentityDocumentParame
 		u.IssuingCountryCode, changed = mews.Set(want.IssuingCountryCode), true
 	}
 	return u, changed
+}
+
+// optional is v, or nil for the empty value: Mews' null.
+func optional[T ~string](v T) *T {
+	if v == "" {
+		return nil
+	}
+	return &v
 }
 
 // MarkerFor is the LoyaltyCode guestflow gives the Mews customers it adds.

@@ -98,11 +98,39 @@ func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
 	}
 }
 
+// A customer guestflow adds carries the sex on the document and the title
+// that goes with it; without a known sex, both are null, never a guess.
+func TestUpdateMewsNewCustomerTitleAndSex(t *testing.T) {
+	tests := []struct{ sex, wantTitle string }{{"Female", "Miss"}, {"Male", "Mister"}, {"", ""}}
+	for _, tt := range tests {
+		t.Run(tt.sex, func(t *testing.T) {
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+			in := mewsInput()
+			in.Profile.Sex = tt.sex
+			if _, err := runUpdateMews(t, newMews(t, sb), in); err != nil {
+				t.Fatal(err)
+			}
+			c := sb.Customers(mewsAccess)[0]
+			if deref(c.Sex) != tt.sex || deref(c.Title) != tt.wantTitle {
+				t.Errorf("Mews customer: sex %q, title %q; want %q, %q", deref(c.Sex), deref(c.Title), tt.sex, tt.wantTitle)
+			}
+		})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 func TestUpdateMewsFillsOnlyEmptyFields(t *testing.T) {
 	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
 	typed := "+39 06 9999 0000"
 	first := "Ann"
-	id := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: &first, Email: ptr("anna@example.com"), Phone: &typed})
+	id := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: &first, Email: ptr("anna@example.com"), Phone: &typed,
+		Title: ptr("Misses")})
 	a := newMews(t, sb)
 
 	res, err := runUpdateMews(t, a, mewsInput())
@@ -113,8 +141,8 @@ func TestUpdateMewsFillsOnlyEmptyFields(t *testing.T) {
 		t.Fatalf("the hotel's customer was not reused: %+v", res)
 	}
 	c := sb.Customers(mewsAccess)[0]
-	if *c.Phone != typed || *c.FirstName != "Ann" {
-		t.Errorf("what the hotel typed was overwritten: %q %q", *c.Phone, *c.FirstName)
+	if *c.Phone != typed || *c.FirstName != "Ann" || deref(c.Title) != "Misses" {
+		t.Errorf("what the hotel typed was overwritten: %q %q %q", *c.Phone, *c.FirstName, deref(c.Title))
 	}
 	if c.BirthDate == nil || *c.BirthDate != "1980-05-01" {
 		t.Errorf("the empty birth date was not filled: %v", c.BirthDate)

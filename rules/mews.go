@@ -37,6 +37,26 @@ func Sex(raw string) string {
 	return ""
 }
 
+// Mews' Title enum, as far as guestflow sets it.
+const (
+	TitleMister = "Mister"
+	TitleMiss   = "Miss"
+)
+
+// Title is the title a new Mews customer gets from the sex on their
+// document (Sex's result): Mister, or Miss, which Mews shows as Ms. and
+// which says nothing of marriage; "" when the sex is unknown, rather than a
+// guess.
+func Title(sex string) string {
+	switch sex {
+	case SexMale:
+		return TitleMister
+	case SexFemale:
+		return TitleMiss
+	}
+	return ""
+}
+
 // Address is the customer's address in the fields guestflow fills.
 type Address struct {
 	Line1      string `json:"line1,omitempty"`

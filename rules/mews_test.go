@@ -41,6 +41,17 @@ func TestSex(t *testing.T) {
 	}
 }
 
+func TestTitle(t *testing.T) {
+	tests := []struct{ sex, want string }{
+		{SexMale, "Mister"}, {SexFemale, "Miss"}, {"", ""}, {"male", ""},
+	}
+	for _, tt := range tests {
+		if got := Title(tt.sex); got != tt.want {
+			t.Errorf("Title(%q) = %q, want %q", tt.sex, got, tt.want)
+		}
+	}
+}
+
 func str(s string) *string { return &s }
 
 func TestFillEmpty(t *testing.T) {

@@ -78,7 +78,7 @@ func assertNoPersonalData(t *testing.T, err error) {
 
 func theaRequest() AddCustomerRequest {
 	return AddCustomerRequest{
-		Title: TitleMiss, FirstName: "Thea", LastName: "Carbone", BirthDate: *date("1985-09-30"),
+		Title: p(TitleMiss), FirstName: "Thea", LastName: "Carbone", BirthDate: *date("1985-09-30"),
 		Email: "thea@quotidiano.example", Phone: "+39 06 555 5555", NationalityCode: "IT",
 		Address:  &AddressParameters{Line1: "Via Antimo 474 Piano 5", City: "Liborio laziale", CountryCode: "IT"},
 		Passport: &DocumentParameters{Number: "AA123456", Expiration: *date("2030-05-20"), IssuingCountryCode: "IT"},

@@ -142,15 +142,19 @@ func nextCursor(got, asked int, sent, received *string, lastID string) *string {
 // AddCustomerRequest is customers/add. With OverwriteExisting, a customer
 // already holding Email gets its personal details overwritten and is
 // returned; without it, Mews refuses the duplicate with a 403.
+//
+// Title and Sex are always sent, null when unknown: the reference table
+// marks both required, while the documented sample leaves Sex out, so a
+// server may read either way and both accept a null.
 type AddCustomerRequest struct {
 	ChainID                 string              `json:"ChainId,omitempty"`
 	OverwriteExisting       bool                `json:"OverwriteExisting"`
-	Title                   Title               `json:"Title,omitempty"`
+	Title                   *Title              `json:"Title"`
 	FirstName               string              `json:"FirstName,omitempty"`
 	LastName                string              `json:"LastName"`
 	SecondLastName          string              `json:"SecondLastName,omitempty"`
 	NationalityCode         string              `json:"NationalityCode,omitempty"`
-	Sex                     Sex                 `json:"Sex,omitempty"`
+	Sex                     *Sex                `json:"Sex"`
 	BirthDate               Date                `json:"BirthDate,omitzero"`
 	BirthPlace              string              `json:"BirthPlace,omitempty"`
 	Occupation              string              `json:"Occupation,omitempty"`
@@ -187,16 +191,17 @@ func (c *Client) AddCustomer(ctx context.Context, req AddCustomerRequest) (*Cust
 // are in Mews (Mews never clears a field left blank). Only the two Italian
 // codes travel in {"Value": ...} wrappers, as the documentation shows; a
 // non-nil empty Classifications or Options slice replaces the list with
-// nothing.
+// nothing. Title and Sex are always sent, as for AddCustomerRequest:
+// callers echo the customer's own values to leave them as they are.
 type UpdateCustomerRequest struct {
 	ChainID                 string              `json:"ChainId,omitempty"`
 	CustomerID              string              `json:"CustomerId"`
-	Title                   Title               `json:"Title,omitempty"`
+	Title                   *Title              `json:"Title"`
 	FirstName               string              `json:"FirstName,omitempty"`
 	LastName                string              `json:"LastName,omitempty"`
 	SecondLastName          string              `json:"SecondLastName,omitempty"`
 	NationalityCode         string              `json:"NationalityCode,omitempty"`
-	Sex                     Sex                 `json:"Sex,omitempty"`
+	Sex                     *Sex                `json:"Sex"`
 	BirthDate               Date                `json:"BirthDate,omitzero"`
 	BirthPlace              string              `json:"BirthPlace,omitempty"`
 	Occupation              string              `json:"Occupation,omitempty"`
