@@ -78,10 +78,16 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 	for _, sc := range in.Seen {
 		seen[sc.AppScanID] = sc
 	}
+	// The client asks from earlier than Since (see passcreator.ScanQuery);
+	// what lies before the window, earlier runs have handled.
+	from := in.Since.Truncate(time.Minute)
 	logger := activity.GetLogger(ctx)
 	for _, s := range scans {
-		res.Scans++
 		at, err := s.CreatedAt(a.Location)
+		if err == nil && at.Before(from) {
+			continue
+		}
+		res.Scans++
 		if err != nil || s.AppScanID == "" {
 			res.Invalid++
 			logger.Warn("scan without id or time skipped", "app_scan_id", s.AppScanID)

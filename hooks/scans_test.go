@@ -105,6 +105,29 @@ func TestPasscreatorWebhook(t *testing.T) {
 	require.Equal(t, float64(6), e.counter("guestflow_webhook_scans_delivered_total", "source", "passcreator_webhook", "branch", "rome"))
 }
 
+// The delivery as Passcreator's app_scan_created page describes it: the
+// scan's fields bare at the top, no event name, passId null, passVoided a
+// string, and the values staff typed keyed by the property's name.
+func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	waitForCard(t, g.track)
+
+	body, _ := json.Marshal(map[string]any{
+		"scanStatus": 2, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
+		"passId": nil, "passGeneratedId": "", "passSearchString": "", "passVoided": "false", "passUserProvidedId": "",
+		"passTemplateGuid": "", "passTemplateName": "", "appConfigurationId": e.configID,
+		"scannedBarcodeValue": g.track, "appScanId": "pc-" + g.card + "-bare", "deviceName": "Bar iPad",
+		"additionalPropertiesScan": map[string]any{"Transaction value": "100,00"},
+	})
+	w := e.do(request{path: hooks.PasscreatorWebhookPath, body: string(body),
+		header: map[string]string{passcreator.SignatureHeader: sign(body)}})
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
+	e.eventuallyBalance(g, "5") // 5 % of 100,00
+}
+
 func TestPasscreatorWebhookUnknownCardIsCountedNotDropped(t *testing.T) {
 	e := newEnv(t)
 	w := e.do(signedScanEvent(scanEvent{id: "pc-unknown-1", config: e.configID, barcode: "NOBODY-4711", status: 2, value: "10"}))

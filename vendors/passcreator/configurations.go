@@ -22,7 +22,7 @@ type AppConfiguration struct {
 	CreatedOnUTC                      Timestamp              `json:"createdOnUtc"`
 	ScanMode                          ScanMode               `json:"scanMode"`
 	Place                             string                 `json:"place"`
-	ValidValidationPlaces             []json.RawMessage      `json:"validValidationPlaces"` // element shape undocumented
+	ValidValidationPlaces             Places                 `json:"validValidationPlaces"` // element shape undocumented
 	AdditionalProperties              []AdditionalProperty   `json:"additionalProperties"`
 	BackgroundColor                   *string                `json:"backgroundColor"`
 	TextColor                         *string                `json:"textColor"`
@@ -31,6 +31,38 @@ type AppConfiguration struct {
 	PreventNegativeNumericValues      FlexBool               `json:"preventNegativeNumericValues"`
 	PreventNegativeStoredValueBalance FlexBool               `json:"preventNegativeStoredValueBalance"`
 	AppConfigurationLinks             []AppConfigurationLink `json:"appConfigurationLinks"`
+}
+
+// The string fields of a configuration that a server might send as
+// numbers; passTemplateIds is an "array" of ids of no stated type.
+var configurationStrings = []string{
+	"name", "configurationId", "passTemplateId", "passTemplateIds", "passTemplateName",
+	"createdOn", "createdOnUtc", "place", "backgroundColor", "textColor",
+}
+
+func (c *AppConfiguration) UnmarshalJSON(b []byte) error {
+	type plain AppConfiguration
+	return json.Unmarshal(quoteNumbers(b, configurationStrings...), (*plain)(c))
+}
+
+// Places is validValidationPlaces, typed only "array | null": a list, or
+// the values of an object, which is how PHP writes a list with gaps.
+type Places []json.RawMessage
+
+func (p *Places) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' {
+		return json.Unmarshal(b, (*[]json.RawMessage)(p))
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*p = make(Places, 0, len(m))
+	for _, e := range entries(m) {
+		*p = append(*p, e.Value.raw)
+	}
+	return nil
 }
 
 // AdditionalProperty is a value staff are asked for at each scan.
@@ -52,6 +84,12 @@ type AppConfigurationLink struct {
 	ExpirationDate  Timestamp  `json:"expirationDate"`
 	IsValid         FlexBool   `json:"isValid"`
 	ValidTo         Timestamp  `json:"validTo"`
+}
+
+func (l *AppConfigurationLink) UnmarshalJSON(b []byte) error {
+	type plain AppConfigurationLink
+	return json.Unmarshal(quoteNumbers(b, "identifier", "branchLink", "createdOn", "unlockPin",
+		"usedOn", "expirationDate", "validTo"), (*plain)(l))
 }
 
 // NewAppConfiguration is the body of POST /api/appconfiguration. Optional

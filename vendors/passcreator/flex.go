@@ -75,3 +75,60 @@ func decodeBool(b []byte) (bool, error) {
 	}
 	return false, fmt.Errorf("passcreator: %.20q is not a boolean", s)
 }
+
+// quoteNumbers rewrites the named fields of a JSON object, and the elements
+// of a list in them, that hold a number into a string of the same digits,
+// so that an id or barcode sent as a number decodes into its string field.
+// Anything else, including a body that is no object, is left to the decoder.
+func quoteNumbers(b []byte, keys ...string) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	changed := false
+	for _, k := range keys {
+		raw, ok := m[k]
+		if !ok {
+			continue
+		}
+		if q, ok := quoted(raw); ok {
+			m[k], changed = q, true
+			continue
+		}
+		var list []json.RawMessage
+		if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) && json.Unmarshal(raw, &list) == nil {
+			listChanged := false
+			for i, it := range list {
+				if q, ok := quoted(it); ok {
+					list[i], listChanged = q, true
+				}
+			}
+			if listChanged {
+				m[k], _ = json.Marshal(list)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return b
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return b
+	}
+	return out
+}
+
+// quoted is a JSON number as a JSON string; false for anything else.
+func quoted(raw json.RawMessage) (json.RawMessage, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
+		return nil, false
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return nil, false
+	}
+	q, _ := json.Marshal(n.String())
+	return q, true
+}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // MaxPageSize is the largest pageSize Passcreator accepts (and its default).
@@ -21,10 +23,11 @@ type ScanQuery struct {
 	Start    int // offset, from 0
 	PageSize int // 1..MaxPageSize; 0 means MaxPageSize
 	// Since, when not zero, asks for scans created (or modified) at or after
-	// it. Passcreator takes it as a wall-clock minute in the account's zone,
-	// so it is converted to Location and cut to the minute: the answer may
-	// start up to 59 seconds before Since. Expect overlap and deduplicate
-	// by AppScanID.
+	// it. Passcreator takes it as a wall-clock minute in a zone the document
+	// does not name, so it is sent cut to the minute on the earlier of the
+	// account's and UTC's clocks: the answer may start up to the account's
+	// UTC offset plus 59 seconds before Since. Expect overlap and
+	// deduplicate by AppScanID.
 	Since    time.Time
 	Location *time.Location // the account's time zone; required with Since
 }
@@ -54,6 +57,17 @@ func (c *Client) ListAppScans(ctx context.Context, configID string, q ScanQuery)
 	if configID != "" {
 		path += "/" + url.PathEscape(configID)
 	}
+	page, err := c.listPage(ctx, path, v)
+	if err != nil && !q.Since.IsZero() && vendorhttp.IsStatus(err, http.StatusBadRequest) {
+		// The document's text says "Y-m-d H:i", its example URL sends
+		// seconds: a server refusing the one is asked in the other form.
+		v.Set("createdSince", sinceParamWithSeconds(q.Since, q.Location))
+		page, err = c.listPage(ctx, path, v)
+	}
+	return page, err
+}
+
+func (c *Client) listPage(ctx context.Context, path string, v url.Values) (*AppScanPage, error) {
 	var page AppScanPage
 	err := c.do(ctx, http.MethodGet, "GET /api/appscan/list/{appConfigurationId}", path+"?"+v.Encode(), nil, &page)
 	if err != nil {

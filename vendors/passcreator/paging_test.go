@@ -19,14 +19,15 @@ import (
 	"github.com/guestflow/guestflow/vendors/passcreator/sandbox"
 )
 
-// A scan at 10:15:40 Rome is returned for since 10:15:59 because
-// createdSince has minute resolution; the caller, in another zone, sees it
-// as overlap before its watermark.
+// createdSince has minute resolution and no stated zone: the caller (in
+// UTC) is sent scans from before its watermark, both for the minute cut
+// and for the hour Rome is ahead of UTC, since Rome's clock is read back
+// against the UTC wall clock that was sent.
 func TestCreatedSinceTruncatesToTheAccountsMinute(t *testing.T) {
 	e := newEnv(t)
 	cfg := e.sb.AddAppConfiguration(sandbox.AppConfiguration{Name: "Bar", ScanMode: 1})
 	at := func(h, m, s int) time.Time { return time.Date(2025, 3, 1, h, m, s, 0, e.rome) }
-	for _, when := range []time.Time{at(10, 14, 59), at(10, 15, 40), at(10, 16, 5)} {
+	for _, when := range []time.Time{at(9, 14, 59), at(10, 14, 59), at(10, 15, 40), at(10, 16, 5)} {
 		_, err := e.sb.AddScan(cfg.ConfigurationID, sandbox.AppScan{ScannedBarcodeValue: "CARD", Created: when})
 		require.NoError(t, err)
 	}
@@ -35,19 +36,20 @@ func TestCreatedSinceTruncatesToTheAccountsMinute(t *testing.T) {
 
 	scans, err := e.client.AllAppScans(context.Background(), cfg.ConfigurationID, since, e.rome)
 	require.NoError(t, err)
-	require.Len(t, scans, 2)
-	assert.Equal(t, passcreator.Timestamp("2025-03-01 10:15:40"), scans[0].CreatedOn)
-	assert.Equal(t, passcreator.Timestamp("2025-03-01 09:15:40"), scans[0].CreatedOnUTC)
-	assert.Equal(t, passcreator.Timestamp("2025-03-01 10:16:05"), scans[1].CreatedOn)
-	first, err := scans[0].CreatedAt(e.rome)
+	require.Len(t, scans, 3)
+	assert.Equal(t, passcreator.Timestamp("2025-03-01 10:14:59"), scans[0].CreatedOn)
+	assert.Equal(t, passcreator.Timestamp("2025-03-01 10:15:40"), scans[1].CreatedOn)
+	assert.Equal(t, passcreator.Timestamp("2025-03-01 09:15:40"), scans[1].CreatedOnUTC)
+	assert.Equal(t, passcreator.Timestamp("2025-03-01 10:16:05"), scans[2].CreatedOn)
+	second, err := scans[1].CreatedAt(e.rome)
 	require.NoError(t, err)
-	assert.True(t, first.Before(since), "the minute overlap must be visible to the caller")
+	assert.True(t, second.Before(since), "the minute overlap must be visible to the caller")
 
 	calls := e.sb.Calls()
 	require.Len(t, calls, 1)
 	q, err := url.ParseQuery(calls[0].Query)
 	require.NoError(t, err)
-	assert.Equal(t, "2025-03-01 10:15", q.Get("createdSince"))
+	assert.Equal(t, "2025-03-01 09:15", q.Get("createdSince"))
 	assert.Equal(t, "0", q.Get("start"))
 	assert.Equal(t, "100", q.Get("pageSize"))
 	assert.Equal(t, "/api/appscan/list/"+cfg.ConfigurationID, calls[0].Path)

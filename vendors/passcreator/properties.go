@@ -52,6 +52,8 @@ func (id *PropertyID) UnmarshalJSON(b []byte) error {
 // JSON is kept and read on demand.
 type PropertyValue struct {
 	raw json.RawMessage
+	// numeric marks a DecimalValue, which may also be sent as text.
+	numeric bool
 }
 
 // TextValue, DecimalValue and BoolValue build values to send with a scan.
@@ -60,9 +62,18 @@ func TextValue(s string) PropertyValue {
 	return PropertyValue{raw: b}
 }
 
-// DecimalValue sends a JSON number, the natural form for a double property.
+// DecimalValue is sent as a JSON number, the natural form for a double
+// property; asText gives the text form of the document's example values
+// for a server that takes strings only.
 func DecimalValue(d decimal.Decimal) PropertyValue {
-	return PropertyValue{raw: json.RawMessage(d.String())}
+	return PropertyValue{raw: json.RawMessage(d.String()), numeric: true}
+}
+
+func (v PropertyValue) asText() PropertyValue {
+	if !v.numeric {
+		return v
+	}
+	return TextValue(v.Text())
 }
 
 func BoolValue(b bool) PropertyValue {
@@ -143,16 +154,20 @@ func parseAmount(s string) (decimal.Decimal, error) {
 	return d, nil
 }
 
-// ScanProperty is one additional property value recorded with a scan.
+// ScanProperty is one additional property value recorded with a scan,
+// under the configuration's property id or under the property's name
+// (Passcreator's webhook page keys the pairs by name), or both.
 type ScanProperty struct {
 	ID    PropertyID    `json:"id"`
+	Name  string        `json:"name,omitempty"`
 	Value PropertyValue `json:"value"`
 }
 
 // ScanProperties is additionalPropertiesScan. The document only says
-// "array"; it decodes a list of {id, value} objects or an {id: value} object
-// (the shape the create request uses). Elements of any other shape are
-// skipped rather than failing the page.
+// "array"; it decodes an {id or name: value} object, a list of {id, value},
+// {key, value} or {name, value} objects or of one-entry {id or name: value}
+// objects, and a list of bare values, which is how PHP writes an
+// {id: value} map whose ids run 0, 1, 2: those are keyed by position.
 type ScanProperties []ScanProperty
 
 func (p *ScanProperties) UnmarshalJSON(b []byte) error {
@@ -162,18 +177,11 @@ func (p *ScanProperties) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		return nil
 	case b[0] == '{':
-		var m map[string]PropertyValue
+		var m map[string]json.RawMessage
 		if err := json.Unmarshal(b, &m); err != nil {
 			return err
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			*p = append(*p, ScanProperty{ID: PropertyID(k), Value: m[k]})
-		}
+		*p = entries(m)
 		return nil
 	case b[0] == '[':
 		var items []json.RawMessage
@@ -181,15 +189,58 @@ func (p *ScanProperties) UnmarshalJSON(b []byte) error {
 			return err
 		}
 		*p = make(ScanProperties, 0, len(items))
-		for _, it := range items {
-			var sp ScanProperty
-			if len(it) > 0 && it[0] == '{' && json.Unmarshal(it, &sp) == nil {
-				*p = append(*p, sp)
-			}
+		for i, it := range items {
+			*p = append(*p, listItem(i, it)...)
 		}
 		return nil
 	}
 	return errors.New("passcreator: additionalPropertiesScan is neither a list nor an object")
+}
+
+// entries reads an {id or name: value} object, in key order.
+func entries(m map[string]json.RawMessage) ScanProperties {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make(ScanProperties, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, ScanProperty{ID: PropertyID(k), Value: rawValue(m[k])})
+	}
+	return out
+}
+
+// listItem reads the i-th element of the list form; an element of no
+// known shape gives nothing rather than failing the page.
+func listItem(i int, raw json.RawMessage) ScanProperties {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return ScanProperties{{ID: PropertyID(strconv.Itoa(i)), Value: rawValue(raw)}}
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	value, paired := m["value"]
+	if !paired {
+		return entries(m)
+	}
+	sp := ScanProperty{Value: rawValue(value)}
+	for _, k := range []string{"id", "propertyId", "key"} {
+		if id, ok := m[k]; ok && json.Unmarshal(id, &sp.ID) == nil && sp.ID != "" {
+			break
+		}
+	}
+	_ = json.Unmarshal(m["name"], &sp.Name) // a name that is no string is no name
+	if sp.ID == "" && sp.Name == "" {
+		return nil
+	}
+	return ScanProperties{sp}
+}
+
+func rawValue(raw json.RawMessage) PropertyValue {
+	return PropertyValue{raw: append(json.RawMessage(nil), bytes.TrimSpace(raw)...)}
 }
 
 // PassProperties is additionalProperties on a scan: the pass's own values by
@@ -239,14 +290,37 @@ func PropertyIDByName(props []AdditionalProperty, name string) (PropertyID, bool
 // (keyed by id, as the create request sends them), so both are read, the
 // scan's own list first.
 func (s AppScan) Property(id PropertyID) (PropertyValue, bool) {
+	return s.property(id, "")
+}
+
+// property looks for the value by id and then, when name is given, by the
+// property's name, which Passcreator's webhook page says keys the pairs.
+func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sp.ID == id {
 			return sp.Value, true
 		}
 	}
-	v, ok := s.AdditionalProperties[string(id)]
-	return v, ok
+	if v, ok := s.AdditionalProperties[string(id)]; ok {
+		return v, true
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		return PropertyValue{}, false
+	}
+	for _, sp := range s.AdditionalPropertiesScan {
+		if sameName(sp.Name, name) || sameName(string(sp.ID), name) {
+			return sp.Value, true
+		}
+	}
+	for k, v := range s.AdditionalProperties {
+		if sameName(k, name) {
+			return v, true
+		}
+	}
+	return PropertyValue{}, false
 }
+
+func sameName(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), b) }
 
 // DecimalProperty reads the named property of the scan (say "Transaction
 // value") as a decimal, using the configuration's additionalProperties to map
@@ -258,7 +332,7 @@ func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d dec
 	if !found {
 		return decimal.Zero, false, nil
 	}
-	v, found := s.Property(id)
+	v, found := s.property(id, name)
 	if !found || v.IsEmpty() {
 		return decimal.Zero, false, nil
 	}

@@ -37,7 +37,21 @@ func TestDecimalProperty(t *testing.T) {
 		{"blank", `{"additionalPropertiesScan":[{"id":2,"value":" "}]}`, "0", false, false},
 		{"text", `{"additionalPropertiesScan":[{"id":2,"value":"twelve"}]}`, "0", false, true},
 		{"boolean", `{"additionalPropertiesScan":[{"id":2,"value":true}]}`, "0", false, true},
-		{"odd elements skipped", `{"additionalPropertiesScan":[7,"x",{"id":2,"value":"5"}]}`, "5", true, false},
+		{"bare values are positional beside objects", `{"additionalPropertiesScan":[7,"x",{"id":2,"value":"5"}]}`, "5", true, false},
+		// The document types additionalPropertiesScan only as "array" (line
+		// 1079). PHP writes an {id: value} map whose ids run 0, 1, 2 as a
+		// plain list; Passcreator's webhook page keys the pairs by the
+		// property's name.
+		{"PHP list of values by position", `{"additionalPropertiesScan":[true,"table 4","12.50"]}`, "12.5", true, false},
+		{"PHP list with nulls", `{"additionalPropertiesScan":[null,null,12.5]}`, "12.5", true, false},
+		{"map keyed by name", `{"additionalPropertiesScan":{"Allowed to send marketing mails?":"1","Transaction value":"12,50"}}`, "12.5", true, false},
+		{"key-value pairs by name", `{"additionalPropertiesScan":[{"key":"Transaction value","value":"12.50"}]}`, "12.5", true, false},
+		{"key-value pairs by id", `{"additionalPropertiesScan":[{"key":"2","value":"12.50"}]}`, "12.5", true, false},
+		{"name and value", `{"additionalPropertiesScan":[{"name":"Transaction value","type":"double","value":12.5}]}`, "12.5", true, false},
+		{"one-entry maps by name", `{"additionalPropertiesScan":[{"Allowed to send marketing mails?":true},{"Transaction value":"12.50"}]}`, "12.5", true, false},
+		{"one-entry maps by id", `{"additionalPropertiesScan":[{"0":true},{"2":"12.50"}]}`, "12.5", true, false},
+		{"pass properties keyed by name", `{"additionalPropertiesScan":[],"additionalProperties":{"Transaction value":"9.99"}}`, "9.99", true, false},
+		{"id wins over a name", `{"additionalPropertiesScan":{"Transaction value":"1","2":"3"}}`, "3", true, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -159,9 +173,56 @@ func TestTimestampRoundTrip(t *testing.T) {
 	back, err := ts.In(rome)
 	require.NoError(t, err)
 	assert.True(t, back.Equal(at))
-	assert.Equal(t, "2025-07-01 10:00", sinceParam(at.Add(54*time.Second), rome))
+	assert.Equal(t, "2025-07-01 08:00", sinceParam(at.Add(54*time.Second), rome), "east of UTC: UTC's clock is the earlier")
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	assert.Equal(t, "2025-07-01 04:00", sinceParam(at.Add(54*time.Second), ny), "west of UTC: the account's clock is the earlier")
 	_, err = Timestamp("01.07.2025 10:00").In(rome)
 	assert.Error(t, err)
 	_, err = Timestamp("").UTC()
 	assert.ErrorIs(t, err, ErrNoTimestamp)
+}
+
+// The document types every id and barcode as a string, but the property ids
+// beside them are numbers (lines 212-222) and an untyped array may hold
+// either (passTemplateIds, line 48): one id sent as a number must not fail a
+// page of scans or the configuration the sync and the webhook depend on.
+func TestIDsAsNumbers(t *testing.T) {
+	var page AppScanPage
+	require.NoError(t, json.Unmarshal([]byte(`{"query":{"start":0,"pageSize":100,"self":"x"},"total":1,"results":[{
+		"scanStatus":2,"createdOn":"2025-10-17 03:38:43","createdOnUtc":"2025-10-17 07:38:43",
+		"passId":362,"passGeneratedId":77,"passSearchString":"","passData":"","passVoided":false,"passUserProvidedId":4711,
+		"passTemplateGuid":5,"passTemplateName":"Guest card","appConfigurationId":74019,"place":"Bar",
+		"scannedBarcodeValue":4006381333931,"appScanId":158,"deviceName":"iPhone",
+		"additionalPropertiesScan":[{"id":2,"value":"12.50"}],"additionalProperties":{},"storedValue":null}]}`), &page))
+	require.Len(t, page.Results, 1)
+	s := page.Results[0]
+	assert.Equal(t, "158", s.AppScanID)
+	assert.Equal(t, "362", s.PassID)
+	assert.Equal(t, "4711", s.PassUserProvidedID)
+	assert.Equal(t, "74019", s.AppConfigurationID)
+	assert.Equal(t, "4006381333931", s.ScannedBarcodeValue)
+	assert.Equal(t, ScanAttendanceSaved, s.ScanStatus)
+
+	var cfg AppConfiguration
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"Bar","configurationId":17,"passTemplateId":3,"passTemplateIds":[3,"b4"],
+		"passTemplateName":null,"createdOn":"2025-11-12 16:06:09","createdOnUtc":"2025-11-12 16:06:09","scanMode":1,"place":"",
+		"validValidationPlaces":{"1":"Bar","2":"Spa"},"additionalProperties":[{"type":"double","name":"Transaction value","id":2}],
+		"backgroundColor":null,"textColor":null,"timeToShowAutoSaveConfirmation":5,"type":0,
+		"preventNegativeNumericValues":false,"preventNegativeStoredValueBalance":false,
+		"appConfigurationLinks":[{"identifier":"b7df","branchLink":"https://l","canChangeConfig":false,"createdOn":"2025-11-12 16:06:09",
+		"expired":false,"unlockPin":66969,"usedOn":null,"expirationDate":"2025-11-12 18:06:09","isValid":true,"validTo":"2025-11-12 18:06:09"}]}`), &cfg))
+	assert.Equal(t, "17", cfg.ConfigurationID)
+	require.NotNil(t, cfg.PassTemplateID)
+	assert.Equal(t, "3", *cfg.PassTemplateID)
+	assert.Equal(t, []string{"3", "b4"}, cfg.PassTemplateIDs)
+	assert.Len(t, cfg.ValidValidationPlaces, 2)
+	assert.Equal(t, "66969", cfg.AppConfigurationLinks[0].UnlockPin)
+
+	var created CreatedAppScan
+	require.NoError(t, json.Unmarshal([]byte(`{"appScanId":4,"scanStatus":"2","location":null,"success":true}`), &created))
+	assert.Equal(t, "4", created.AppScanID)
+
+	var bad AppScan
+	assert.Error(t, json.Unmarshal([]byte(`{"appScanId":{"x":1}}`), &bad), "an object is no id")
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // AppScan is one scan of a pass at an outlet, as Passcreator lists it.
@@ -35,6 +37,18 @@ type AppScan struct {
 	AdditionalPropertiesScan ScanProperties   `json:"additionalPropertiesScan"`
 	AdditionalProperties     PassProperties   `json:"additionalProperties"`
 	StoredValue              *decimal.Decimal `json:"storedValue"` // nil when the pass has none
+}
+
+// The string fields of a scan that a server might send as numbers.
+var appScanStrings = []string{
+	"createdOn", "createdOnUtc", "passId", "passGeneratedId", "passSearchString", "passData",
+	"passUserProvidedId", "passTemplateGuid", "passTemplateName", "appConfigurationId", "place",
+	"scannedBarcodeValue", "appScanId", "deviceName",
+}
+
+func (s *AppScan) UnmarshalJSON(b []byte) error {
+	type plain AppScan
+	return json.Unmarshal(quoteNumbers(b, appScanStrings...), (*plain)(s))
 }
 
 // CreatedAt is when the scan happened. createdOnUtc is preferred because the
@@ -95,6 +109,11 @@ type CreatedAppScan struct {
 	Success    *FlexBool  `json:"success"`
 }
 
+func (c *CreatedAppScan) UnmarshalJSON(b []byte) error {
+	type plain CreatedAppScan
+	return json.Unmarshal(quoteNumbers(b, "appScanId", "location"), (*plain)(c))
+}
+
 // ErrScanNotSaved is returned when Passcreator answers 2xx but says
 // success: false. It is permanent: sending the same scan again will not help.
 var ErrScanNotSaved = errors.New("passcreator: app scan was not saved")
@@ -102,12 +121,38 @@ var ErrScanNotSaved = errors.New("passcreator: app scan was not saved")
 // CreateAppScan records a scan. An unknown configuration or pass is a 404
 // *vendorhttp.Error, invalid fields a 400.
 func (c *Client) CreateAppScan(ctx context.Context, scan NewAppScan) (*CreatedAppScan, error) {
+	out, err := c.createAppScan(ctx, scan)
+	if texts, ok := scan.numbersAsText(); ok && vendorhttp.IsStatus(err, http.StatusBadRequest) {
+		// A refused scan was not created, so it is safe to send again with
+		// its numbers as text, as every value in the document's example is.
+		out, err = c.createAppScan(ctx, texts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out.Success != nil && !*out.Success {
+		return out, ErrScanNotSaved
+	}
+	return out, nil
+}
+
+func (c *Client) createAppScan(ctx context.Context, scan NewAppScan) (*CreatedAppScan, error) {
 	var out CreatedAppScan
 	if err := c.do(ctx, http.MethodPost, "POST /api/appscan", "/api/appscan", scan, &out); err != nil {
 		return nil, err
 	}
-	if out.Success != nil && !*out.Success {
-		return &out, ErrScanNotSaved
-	}
 	return &out, nil
+}
+
+// numbersAsText is scan with its DecimalValues as text; false when it has
+// none.
+func (scan NewAppScan) numbersAsText() (NewAppScan, bool) {
+	props := make(map[PropertyID]PropertyValue, len(scan.AdditionalProperties))
+	changed := false
+	for id, v := range scan.AdditionalProperties {
+		props[id] = v.asText()
+		changed = changed || v.numeric
+	}
+	scan.AdditionalProperties = props
+	return scan, changed
 }

@@ -3,6 +3,7 @@ package passcreator
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -28,6 +29,10 @@ func TestVerifySignature(t *testing.T) {
 		{"hex", body, good, key, true},
 		{"upper-case hex", body, strings.ToUpper(good), key, true},
 		{"sha256= prefix", body, "sha256=" + good, key, true},
+		{"base64", body, base64.StdEncoding.EncodeToString(mac.Sum(nil)), key, true},
+		{"base64 with prefix", body, "sha256=" + base64.StdEncoding.EncodeToString(mac.Sum(nil)), key, true},
+		{"base64 URL alphabet unpadded", body, base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), key, true},
+		{"base64 of another body", body, base64.StdEncoding.EncodeToString([]byte("not the mac")), key, false},
 		{"surrounding spaces", body, " " + good + " ", key, true},
 		{"wrong key", body, good, []byte("other"), false},
 		{"tampered body", []byte(strings.Replace(string(body), "a1", "a2", 1)), good, key, false},
@@ -52,6 +57,11 @@ func TestParseScanEvent(t *testing.T) {
 		{"wrapped in data", `{"event":"app_scan_created","data":{"appScanId":"a1","scanStatus":"0"}}`, EventAppScanCreated, []string{"a1"}},
 		{"wrapped in payload", `{"type":"app_scan_created","payload":{"appScanId":"a1"}}`, EventAppScanCreated, []string{"a1"}},
 		{"list of scans", `{"event":"app_scan_created","data":[{"appScanId":"a1"},{"appScanId":"a2"}],"extra":1}`, EventAppScanCreated, []string{"a1", "a2"}},
+		// Passcreator's webhook pages: "JSON object" or "JSON-Array", with
+		// "a signature and a string representation of the data" in it.
+		{"bare list", `[{"appScanId":"a1"},{"appScanId":"a2"}]`, "", []string{"a1", "a2"}},
+		{"data as a signed string", `{"signature":"c2ln","data":"{\"appScanId\":\"a1\",\"scanStatus\":2}"}`, "", []string{"a1"}},
+		{"numeric id", `{"appScanId":158,"scanStatus":2}`, "", []string{"158"}},
 	}
 	for _, tc := range cases {
 		ev, err := ParseScanEvent([]byte(tc.body))
@@ -68,4 +78,27 @@ func TestParseScanEvent(t *testing.T) {
 		_, err := ParseScanEvent([]byte(bad))
 		assert.Error(t, err, bad)
 	}
+}
+
+// The scan as Passcreator's app_scan_created page lists it: a bare object,
+// passVoided typed string, passId null when no pass was found, and
+// additionalPropertiesScan "key-value pairs" whose key "is the name of the
+// property".
+func TestParseScanEventAsPasscreatorSendsIt(t *testing.T) {
+	body := `{"scanStatus":2,"createdOn":"2025-10-17 03:38:43","createdOnUtc":"2025-10-17 07:38:43","passId":null,
+		"passGeneratedId":"swvc","passSearchString":"","passVoided":"false","passUserProvidedId":"","passTemplateGuid":"a579",
+		"passTemplateName":"Guest card","appConfigurationId":"7401","scannedBarcodeValue":"CARD-1","appScanId":"0158",
+		"deviceName":"iPhone","additionalPropertiesScan":{"Transaction value":"12,50"}}`
+	ev, err := ParseScanEvent([]byte(body))
+	require.NoError(t, err)
+	require.Len(t, ev.Scans, 1)
+	s := ev.Scans[0]
+	assert.Equal(t, "0158", s.AppScanID)
+	assert.Equal(t, "7401", s.AppConfigurationID)
+	assert.Empty(t, s.PassID)
+	assert.False(t, bool(s.PassVoided))
+	d, ok, err := s.DecimalProperty(outletProps, "Transaction value")
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "12.5", d.String())
 }

@@ -154,6 +154,12 @@ func TestCreateScanValidation(t *testing.T) {
 		{with("deviceName", nil), 400, "deviceName is required"},
 		{with("createdOn", nil), 400, "createdOn is required"},
 		{with("createdOn", "01/03/2025 10:19"), 400, "createdOn must be Y-m-d H:i:s"},
+		// "(format: 2017-05-01 20:10:04)" (line 1234): a client sending
+		// another form would be refused by a strict server.
+		{with("createdOn", "2025-03-01 10:19"), 400, "createdOn must be Y-m-d H:i:s"},
+		{with("createdOn", "2025-03-01T09:19:00Z"), 400, "createdOn must be Y-m-d H:i:s"},
+		// passId is "string | null - (mandatory)" (lines 1212-1216).
+		{with("passId", nil), 400, "passId is required (null when no pass was found)"},
 		{with("setVoided", "sometimes"), 400, "setVoided must be a boolean"},
 		{with("additionalProperties", map[string]any{"1": "lots"}), 400, "additional property 1 must be a number"},
 		{with("additionalProperties", map[string]any{"0": "perhaps"}), 400, "additional property 0 must be a boolean"},
@@ -171,11 +177,9 @@ func TestCreateScanValidation(t *testing.T) {
 
 	// Every plausible form of the optional fields is accepted.
 	accepted := []string{
-		with("passId", nil),
 		with("scanStatus", "3"),
 		with("setVoided", 0),
-		with("createdOn", "2025-03-01 10:19"),
-		with("createdOn", "2025-03-01T09:19:00Z"),
+		with("createdOn", "2025-03-01 10:19:00"),
 		with("additionalProperties", map[string]any{"1": "12,50", "0": "1", "2": "Tavolo 4"}),
 		with("additionalProperties", map[string]any{"1": 12.5, "0": true}),
 		with("additionalProperties", []map[string]any{{"id": 1, "value": "3.20"}}),
@@ -189,9 +193,10 @@ func TestCreateScanValidation(t *testing.T) {
 	}
 	scans := s.Scans(cfg.ConfigurationID)
 	require.Len(t, scans, len(accepted))
-	assert.Equal(t, "2025-03-01 10:19:00", scans[4].CreatedOn, "an ISO time is kept in the account's zone")
+	assert.Equal(t, "2025-03-01 10:19:00", scans[2].CreatedOn, "createdOn is read in the account's zone")
+	assert.Equal(t, "2025-03-01 09:19:00", scans[2].CreatedOnUtc)
 	assert.Equal(t, []ScanProperty{{ID: 0, Value: json.RawMessage(`"1"`)}, {ID: 1, Value: json.RawMessage(`"12,50"`)}, {ID: 2, Value: json.RawMessage(`"Tavolo 4"`)}},
-		scans[5].AdditionalPropertiesScan)
+		scans[3].AdditionalPropertiesScan)
 }
 
 func TestScanStatusFollowsModeAndPass(t *testing.T) {

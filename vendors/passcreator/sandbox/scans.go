@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -133,16 +134,20 @@ func (s *Server) listScans(c *gin.Context) {
 	}
 	var since time.Time
 	if v := c.Query("createdSince"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02 15:04", v, s.loc)
+		zone := s.loc
+		if s.opts.CreatedSinceUTC {
+			zone = time.UTC
+		}
+		t, err := time.ParseInLocation("2006-01-02 15:04", v, zone)
 		if err != nil {
 			// the document's own example URL sends seconds
-			t, err = time.ParseInLocation("2006-01-02 15:04:05", v, s.loc)
+			t, err = time.ParseInLocation("2006-01-02 15:04:05", v, zone)
 		}
 		if err != nil {
 			fail(c, http.StatusBadRequest, "createdSince must be Y-m-d H:i")
 			return
 		}
-		since = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, s.loc)
+		since = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, zone)
 	}
 	configID := c.Param("id")
 
@@ -279,6 +284,9 @@ func scanRequestFrom(f fields, loc *time.Location) (scanRequest, error) {
 	if st, err := f.integer("scanStatus"); err != nil || st < 0 || st > StatusNotCheckedIn {
 		return r, fmt.Errorf("scanStatus must be an integer from 0 to 7")
 	}
+	if _, there := f["passId"]; !there {
+		return r, fmt.Errorf("passId is required (null when no pass was found)")
+	}
 	if r.passID, err = f.str("passId"); err != nil {
 		return r, err
 	}
@@ -295,8 +303,9 @@ func scanRequestFrom(f fields, loc *time.Location) (scanRequest, error) {
 	if err != nil || created == "" {
 		return r, fmt.Errorf("createdOn is required")
 	}
-	var ok bool
-	if r.at, ok = parseWallClock(created, loc); !ok {
+	// The document gives one format (2017-05-01 20:10:04), unlike the
+	// seeding helpers, which also take ISO times.
+	if r.at, err = time.ParseInLocation("2006-01-02 15:04:05", strings.TrimSpace(created), loc); err != nil {
 		return r, fmt.Errorf("createdOn must be Y-m-d H:i:s")
 	}
 	if r.setVoided, err = f.boolean("setVoided"); err != nil {

@@ -33,10 +33,14 @@ type Options struct {
 	RatePeriod time.Duration `toml:"rate_period"` // default one minute
 	// NewestFirst lists scans newest first, as the document's sample is
 	// ordered; the default is oldest first, as "ordered by created on" reads.
-	NewestFirst bool              `toml:"newest_first"`
-	Seed        uint64            `toml:"seed"` // non-zero makes generated ids repeatable
-	Faults      sandboxkit.Faults `toml:"faults"`
-	Now         func() time.Time  `toml:"-"` // nil means time.Now
+	NewestFirst bool `toml:"newest_first"`
+	// CreatedSinceUTC reads createdSince as UTC. The document gives it no
+	// zone, so either reading is the vendor's right; the default is the
+	// account's zone, like createdOn.
+	CreatedSinceUTC bool              `toml:"created_since_utc"`
+	Seed            uint64            `toml:"seed"` // non-zero makes generated ids repeatable
+	Faults          sandboxkit.Faults `toml:"faults"`
+	Now             func() time.Time  `toml:"-"` // nil means time.Now
 }
 
 // Server is the sandbox. It implements http.Handler.
