@@ -31,7 +31,7 @@ var setupCommand = &command{
 		fs.DurationVar(&intervals.poll, "poll-interval", 2*time.Minute, "how often each branch's changed arrivals are polled")
 		fs.DurationVar(&intervals.fullSync, "full-sync-interval", 15*time.Minute, "how often each branch's arrivals are read in full, to reconcile")
 		fs.DurationVar(&intervals.scans, "scan-interval", time.Minute, "how often outlet scans are synced")
-		fs.DurationVar(&intervals.lookback, "scan-lookback", 10*time.Minute, "how far before the last scan each sync reads again, for late uploads")
+		fs.DurationVar(&intervals.lookback, "scan-lookback", time.Hour, "how far before the last scan each sync reads again, for devices that upload late (what the previous run delivered is not delivered again)")
 	},
 	run: func(ctx context.Context, p *program.Program, args []string) error {
 		ns := p.Namespace
