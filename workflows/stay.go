@@ -58,6 +58,11 @@ type stay struct {
 	// snapshots counts the distinct guest snapshots received, so waits can
 	// tell that something new arrived.
 	snapshots int
+	// snapshotUpdated: a snapshot update was accepted. The one that starts
+	// the stay (update-with-start) carries the input's snapshot and is
+	// accepted all the same, so the poll can tell a new stay from an
+	// unchanged one; only later repeats are refused.
+	snapshotUpdated bool
 	// deadlineMoved wakes a wait whose departure moved.
 	deadlineMoved bool
 	// retryRequested is staff asking to try the stuck stage again.

@@ -50,6 +50,7 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, lifecycle.UpdateGuestSnapshot,
 		func(ctx workflow.Context, g lifecycle.Guest) error {
+			s.snapshotUpdated = true
 			s.acceptSnapshot(g)
 			return nil
 		},
@@ -57,7 +58,7 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 			if !s.isGuest(g) {
 				return temporal.NewNonRetryableApplicationError("snapshot of another guest", "WrongGuest", nil)
 			}
-			if sameGuest(s.guest, g) {
+			if s.snapshotUpdated && sameGuest(s.guest, g) {
 				return temporal.NewApplicationError("the stay already has this snapshot", lifecycle.ErrSnapshotUnchanged)
 			}
 			return nil

@@ -236,6 +236,7 @@ func TestStayExpiredDocumentThenRescan(t *testing.T) {
 		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
 		require.Equal(t, rules.DocumentExpired, s.Reason)
 		// the same snapshot again is refused, and changes nothing
+		st.snapshot(g)
 		st.env.UpdateWorkflow(lifecycle.UpdateGuestSnapshot, "same", &updateExpectsError{t: t, contains: "already has this snapshot"}, g)
 		other := g
 		other.CustomerID++
