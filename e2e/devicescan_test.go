@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
@@ -44,5 +46,14 @@ func TestDeviceScanRecordedOnce(t *testing.T) {
 	if first.AccountFound {
 		t.Error("a card no account holds was credited")
 	}
+	s.eventually("the device scan is found by branch in the Web UI", 10*time.Second, func() error {
+		n, err := s.client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{
+			Query: fmt.Sprintf("WorkflowType = '%s' AND BranchId = 'rome'", lifecycle.DeviceScanWorkflowName),
+		})
+		if err == nil && n.GetCount() != 1 {
+			err = fmt.Errorf("%d found", n.GetCount())
+		}
+		return err
+	})
 	s.exportHistories(map[string]string{"devicescan.json": lifecycle.DeviceScanWorkflowID(scan.BranchID, scan.DeviceScanID)})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 )
 
 // DeviceScanWorkflowName records one scan posted by a hotel's own
@@ -54,6 +55,8 @@ func RecordDeviceScan(ctx context.Context, c client.Client, taskQueue string, sc
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		TypedSearchAttributes:    temporal.NewSearchAttributes(BranchIDKey.ValueSet(scan.BranchID)),
+		StaticSummary:            "Device scan " + scan.DeviceScanID + " at " + scan.BranchID,
 	}, DeviceScanWorkflowName, scan)
 	if err != nil {
 		return res, err
