@@ -68,7 +68,18 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 	} else {
 		changes := rules.FillEmpty(profileOf(customer), in.Profile)
 		if !changes.IsEmpty() {
-			if _, err := c.UpdateCustomer(ctx, updateOf(customer, changes)); err != nil {
+			_, err := c.UpdateCustomer(ctx, updateOf(customer, changes))
+			// Another customer holds the guest's e-mail (Mews refuses a
+			// second with 403): fill the rest, leave the e-mail where it is.
+			if vendorhttp.IsStatus(err, http.StatusForbidden) && changes.Email != nil {
+				changes.Email = nil
+				if !changes.IsEmpty() {
+					_, err = c.UpdateCustomer(ctx, updateOf(customer, changes))
+				} else {
+					err = nil
+				}
+			}
+			if err != nil {
 				return res, vendorFailure(err)
 			}
 			res.FieldsFilled = changes.Fields()

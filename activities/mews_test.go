@@ -160,6 +160,29 @@ func TestUpdateMewsFillsOnlyEmptyFields(t *testing.T) {
 	}
 }
 
+// The hotel's customer has no e-mail, and the guest's belongs to another
+// Mews customer (a family member's profile): Mews refuses that e-mail, so
+// the rest is filled without it instead of the guest going to staff.
+func TestUpdateMewsLeavesAnEmailAnotherCustomerHolds(t *testing.T) {
+	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+	sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Bianchi", Email: ptr("anna@example.com")})
+	in := mewsInput()
+	id := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: ptr("Anna"), LoyaltyCode: ptr(in.Marker)})
+
+	res, err := runUpdateMews(t, newMews(t, sb), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CustomerID != id {
+		t.Fatalf("customer %s, want the marked one %s", res.CustomerID, id)
+	}
+	for _, c := range sb.Customers(mewsAccess) {
+		if c.ID == id && (c.Email != nil || c.BirthDate == nil || *c.BirthDate != "1980-05-01") {
+			t.Errorf("the guest's customer: e-mail %v, birth date %v; want no e-mail and the birth date filled", c.Email, c.BirthDate)
+		}
+	}
+}
+
 func TestUpdateMewsRefusalIsNotRetried(t *testing.T) {
 	a := newMews(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

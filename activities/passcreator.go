@@ -107,8 +107,11 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 			Status: int(s.ScanStatus), At: at,
 			BonusPercent: outlet.Rules.BonusPercent, RealUseStatuses: outlet.Rules.RealUseStatuses,
 		}
-		if v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); ok && err == nil {
+		switch v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); {
+		case ok && err == nil:
 			scan.Value = &v
+		case ok:
+			logger.Warn("transaction value is not a number: the scan earns no bonus", "app_scan_id", s.AppScanID)
 		}
 		found, err := a.deliver(ctx, scan)
 		switch {

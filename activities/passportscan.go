@@ -59,6 +59,11 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 	if !ok || !okRules {
 		return res, invalidInput("no PassportScan account configured for branch " + in.BranchID)
 	}
+	if !in.AllCustomers && len(in.Dates) > 1 {
+		// Each call moves the key's change mark: the second date's call
+		// would find the first one's changes already taken.
+		return res, invalidInput("a change poll reads one date; read several in full")
+	}
 	var guests []lifecycle.Guest
 	for _, date := range in.Dates {
 		reservations, err := c.AllReservations(ctx, date, in.AllCustomers, passportscan.DefaultLimit)
