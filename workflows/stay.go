@@ -70,6 +70,10 @@ type stay struct {
 	approval       *lifecycle.StaffAction
 	walletSkipped  *lifecycle.StaffAction
 	verified       *rules.Verified
+
+	// The account's news, kept so the end of the stay can read what came
+	// with its last wake-up (see complete).
+	installs, scans workflow.ReceiveChannel
 }
 
 func newStay(ctx workflow.Context, in lifecycle.StayInput) (*stay, error) {
@@ -214,6 +218,13 @@ func samePtr[T comparable](a, b *T) bool {
 
 // complete ends the stay with its summary. The account goes on.
 func (s *stay) complete(ctx workflow.Context) lifecycle.StaySummary {
+	// A scan or install the account reported with the departure's wake-up
+	// is still in its channel: the signal goroutine would read it only after
+	// the summary is made. Stays recorded before this read carry no marker
+	// and end as they did.
+	if workflow.GetVersion(ctx, "read-account-news-before-summary", workflow.DefaultVersion, 1) == 1 {
+		s.readAccountNews(ctx)
+	}
 	final, reason := s.status.Stage, s.status.Reason
 	s.setStage(ctx, lifecycle.StageCompleted, reason, s.status.LastError, "")
 	sum := lifecycle.StaySummary{

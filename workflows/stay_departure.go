@@ -25,6 +25,18 @@ func (s *stay) stayUntilDeparture(ctx workflow.Context) {
 	}
 }
 
+// readAccountNews applies the installs and scans waiting in their channels.
+func (s *stay) readAccountNews(ctx workflow.Context) {
+	var card lifecycle.Card
+	for s.installs.ReceiveAsync(&card) {
+		s.cardInstalled(card)
+	}
+	var scan lifecycle.ScanRecorded
+	for s.scans.ReceiveAsync(&scan) {
+		s.scanRecorded(ctx, scan)
+	}
+}
+
 // cardInstalled is the account telling the stay that the guest put the
 // card into their wallet.
 func (s *stay) cardInstalled(card lifecycle.Card) {

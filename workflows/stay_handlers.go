@@ -20,8 +20,8 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 	}
 
 	snapshots := workflow.GetSignalChannel(ctx, lifecycle.SignalGuestSnapshot)
-	installs := workflow.GetSignalChannel(ctx, lifecycle.SignalCardInstalled)
-	scans := workflow.GetSignalChannel(ctx, lifecycle.SignalScanRecorded)
+	s.installs = workflow.GetSignalChannel(ctx, lifecycle.SignalCardInstalled)
+	s.scans = workflow.GetSignalChannel(ctx, lifecycle.SignalScanRecorded)
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel := workflow.NewSelector(ctx)
@@ -34,12 +34,12 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 				}
 				s.acceptSnapshot(g)
 			})
-			sel.AddReceive(installs, func(c workflow.ReceiveChannel, _ bool) {
+			sel.AddReceive(s.installs, func(c workflow.ReceiveChannel, _ bool) {
 				var card lifecycle.Card
 				c.Receive(ctx, &card)
 				s.cardInstalled(card)
 			})
-			sel.AddReceive(scans, func(c workflow.ReceiveChannel, _ bool) {
+			sel.AddReceive(s.scans, func(c workflow.ReceiveChannel, _ bool) {
 				var scan lifecycle.ScanRecorded
 				c.Receive(ctx, &scan)
 				s.scanRecorded(ctx, scan)

@@ -464,3 +464,35 @@ func TestStayRescanWhileMewsRefusesIsVerifiedFirst(t *testing.T) {
 	st.run(testGuest())
 	st.env.AssertNumberOfCalls(t, "UpdateMews", 2)
 }
+
+// endingStay is a stay whose account news waits in its channels when it
+// ends, as it does when a signal comes in the same workflow task as the
+// departure's timer (the test environment always delivers them apart).
+func endingStay(ctx workflow.Context, in lifecycle.StayInput) (lifecycle.StaySummary, error) {
+	s := &stay{id: "stay/test", rules: in.Rules, guest: in.Guest, loc: time.UTC, logger: workflow.GetLogger(ctx)}
+	s.status = lifecycle.StayStatus{WorkflowID: s.id, StageTimes: []lifecycle.StageTime{}}
+	s.installs = workflow.GetSignalChannel(ctx, lifecycle.SignalCardInstalled)
+	s.scans = workflow.GetSignalChannel(ctx, lifecycle.SignalScanRecorded)
+	if err := workflow.Sleep(ctx, time.Hour); err != nil {
+		return lifecycle.StaySummary{}, err
+	}
+	return s.complete(ctx), nil
+}
+
+// A scan the account reports as the stay ends is in the stay's summary.
+func TestStayEndReadsTheAccountsLastNews(t *testing.T) {
+	st := newStayTest(t)
+	st.env.RegisterWorkflowWithOptions(endingStay, workflow.RegisterOptions{Name: "EndingStay"})
+	st.at(time.Minute, func() {
+		st.env.SignalWorkflow(lifecycle.SignalCardInstalled, lifecycle.Card{AccountKey: "acct-1", Number: "1001"})
+		st.env.SignalWorkflow(lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{AppScanID: "last", Status: 2, Credit: decimal.RequireFromString("1.50")})
+	})
+	st.env.ExecuteWorkflow("EndingStay", lifecycle.StayInput{Guest: testGuest(), Rules: testRules()})
+	require.NoError(t, st.env.GetWorkflowError())
+	var sum lifecycle.StaySummary
+	require.NoError(t, st.env.GetWorkflowResult(&sum))
+	require.Equal(t, 1, sum.Scans)
+	require.Equal(t, "1.5", sum.Credited.String())
+	require.Equal(t, "1001", sum.CardNumber)
+	require.Equal(t, lifecycle.StageBonusCredited, sum.FinalStage)
+}
