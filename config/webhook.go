@@ -31,7 +31,8 @@ type Webhook struct {
 	// believed; empty means the peer address is the caller.
 	TrustedProxies []string `toml:"trusted_proxies"`
 	// PasscreatorWebhookKey turns on POST /passcreator/webhook, verified
-	// with this key; the signature is read from PasscreatorSignatureHeader.
+	// with this key; the signature is read from PasscreatorSignatureHeader,
+	// or, left empty, from any of the common signature headers.
 	PasscreatorWebhookKey      Secret `toml:"passcreator_webhook_key"`
 	PasscreatorSignatureHeader string `toml:"passcreator_signature_header"`
 	// IntakeToken turns on POST /scans for the hotels' own devices, which

@@ -91,9 +91,6 @@ func New(o Options) (*gin.Engine, error) {
 	if s.hook.Path == "" {
 		s.hook.Path = config.DefaultWebhookPath
 	}
-	if s.hook.PasscreatorSignatureHeader == "" {
-		s.hook.PasscreatorSignatureHeader = passcreator.SignatureHeader
-	}
 	if s.hook.CRMKey == "" && s.hook.BasicPassword == "" {
 		return nil, errors.New("hooks: [webhook] needs crm_key or basic_user and basic_password")
 	}

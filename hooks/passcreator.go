@@ -34,7 +34,7 @@ func (s *server) passcreatorWebhook(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if !passcreator.VerifySignature(body, c.GetHeader(s.hook.PasscreatorSignatureHeader), []byte(s.hook.PasscreatorWebhookKey.Value())) {
+	if !s.passcreatorSigned(c, body) {
 		s.Logger.WarnContext(c.Request.Context(), "Passcreator webhook with a bad signature refused", "client_ip", c.ClientIP())
 		s.refuse(c, http.StatusUnauthorized, "unauthorized")
 		return
@@ -123,6 +123,27 @@ func scanAt(b *config.Branch, appScanID, barcode string, status int, value *deci
 		AppScanID: appScanID, BranchID: b.ID, Barcode: barcode, Status: status, Value: value, At: at.UTC(),
 		BonusPercent: b.Rules.BonusPercent, RealUseStatuses: b.Rules.RealUseStatuses,
 	}
+}
+
+// signatureHeaders are where a webhook's HMAC is found when no header is
+// configured: the name is not documented, and these are the common ones.
+// Only the key makes a signature valid, so reading more names is no looser.
+var signatureHeaders = []string{passcreator.SignatureHeader, "X-Signature", "X-Webhook-Signature", "X-Hub-Signature-256", "Signature"}
+
+// passcreatorSigned: the body carries the HMAC of the shared key, in the
+// configured header or, with none configured, in any common one.
+func (s *server) passcreatorSigned(c *gin.Context, body []byte) bool {
+	headers := signatureHeaders
+	if s.hook.PasscreatorSignatureHeader != "" {
+		headers = []string{s.hook.PasscreatorSignatureHeader}
+	}
+	key := []byte(s.hook.PasscreatorWebhookKey.Value())
+	for _, h := range headers {
+		if passcreator.VerifySignature(body, c.GetHeader(h), key) {
+			return true
+		}
+	}
+	return false
 }
 
 // passcreatorFailed answers a Passcreator call that failed: the caller

@@ -151,7 +151,7 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	unsigned := good
 	unsigned.header = nil
 	wrongHeader := good
-	wrongHeader.header = map[string]string{"X-Signature": good.header[passcreator.SignatureHeader]}
+	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[passcreator.SignatureHeader]}
 	garbage := request{path: hooks.PasscreatorWebhookPath, body: `{"hello": "world"}`,
 		header: map[string]string{passcreator.SignatureHeader: sign([]byte(`{"hello": "world"}`))}}
 	other := signedScanEvent(scanEvent{event: "pass_created", id: "pc-other-1", config: e.configID, barcode: "1"})
@@ -172,6 +172,25 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 		})
 	}
 	require.Zero(t, e.counter("guestflow_webhook_scans_delivered_total"))
+}
+
+// The signature's header is not documented: with none configured, the
+// common names are read; with one configured, only that one.
+func TestPasscreatorWebhookSignatureHeaders(t *testing.T) {
+	resigned := func(id, config, header string) request {
+		r := signedScanEvent(scanEvent{id: id, config: config, barcode: "NOBODY-1", status: 2})
+		r.header = map[string]string{header: r.header[passcreator.SignatureHeader]}
+		return r
+	}
+	e := newEnv(t)
+	for i, h := range []string{"X-Signature", "X-Hub-Signature-256", "Signature", "X-Webhook-Signature"} {
+		w := e.do(resigned(fmt.Sprintf("pc-header-%d", i), e.configID, h))
+		require.Equal(t, http.StatusOK, w.Code, "%s: %s", h, w.Body.String())
+	}
+
+	configured := newEnv(t, func(o *hooks.Options) { o.Config.Webhook.PasscreatorSignatureHeader = "X-PC-Sig" })
+	require.Equal(t, http.StatusOK, configured.do(resigned("pc-header-c1", configured.configID, "X-PC-Sig")).Code)
+	require.Equal(t, http.StatusUnauthorized, configured.do(resigned("pc-header-c2", configured.configID, passcreator.SignatureHeader)).Code)
 }
 
 func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
