@@ -121,11 +121,17 @@ var ErrScanNotSaved = errors.New("passcreator: app scan was not saved")
 // CreateAppScan records a scan. An unknown configuration or pass is a 404
 // *vendorhttp.Error, invalid fields a 400.
 func (c *Client) CreateAppScan(ctx context.Context, scan NewAppScan) (*CreatedAppScan, error) {
+	texts, hasNumbers := scan.numbersAsText()
+	if hasNumbers && c.numbersAsText.Load() {
+		scan = texts
+	}
 	out, err := c.createAppScan(ctx, scan)
-	if texts, ok := scan.numbersAsText(); ok && vendorhttp.IsStatus(err, http.StatusBadRequest) {
+	if hasNumbers && !c.numbersAsText.Load() && vendorhttp.IsStatus(err, http.StatusBadRequest) {
 		// A refused scan was not created, so it is safe to send again with
 		// its numbers as text, as every value in the document's example is.
-		out, err = c.createAppScan(ctx, texts)
+		if out, err = c.createAppScan(ctx, texts); err == nil {
+			c.numbersAsText.Store(true)
+		}
 	}
 	if err != nil {
 		return nil, err
