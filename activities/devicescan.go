@@ -40,10 +40,8 @@ func (a *Passcreator) RecordDeviceScan(ctx context.Context, in RecordDeviceScanI
 	if !ok || outlet.BranchID != in.Scan.BranchID {
 		return lifecycle.Scan{}, invalidInput("app configuration " + in.Scan.AppConfigurationID + " belongs to no configured branch")
 	}
-	scan := lifecycle.Scan{
-		BranchID: outlet.BranchID, Barcode: in.Scan.Barcode, Value: &in.Scan.Value, At: in.At.UTC(),
-		BonusPercent: outlet.Rules.BonusPercent, RealUseStatuses: outlet.Rules.RealUseStatuses,
-	}
+	scan := outlet.scan(in.Scan.Barcode, in.At)
+	scan.Value = &in.Scan.Value
 
 	earlier, err := a.Client.AllAppScans(ctx, in.Scan.AppConfigurationID, in.At.Add(-recordedLookback), a.Location)
 	if err != nil {

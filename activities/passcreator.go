@@ -32,6 +32,14 @@ type Outlet struct {
 	Rules                    lifecycle.BranchRules
 }
 
+// scan is a scan of barcode at this outlet, under its branch's bonus rules.
+func (o Outlet) scan(barcode string, at time.Time) lifecycle.Scan {
+	return lifecycle.Scan{
+		BranchID: o.BranchID, Barcode: barcode, At: at.UTC(),
+		BonusPercent: o.Rules.BonusPercent, RealUseStatuses: o.Rules.RealUseStatuses,
+	}
+}
+
 // SyncScansInput asks for the scans of one app configuration since a time.
 type SyncScansInput struct {
 	AppConfigurationID string    `json:"appConfigurationId"`
@@ -102,11 +110,8 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 			res.Seen = append(res.Seen, before)
 			continue
 		}
-		scan := lifecycle.Scan{
-			AppScanID: s.AppScanID, BranchID: outlet.BranchID, Barcode: s.ScannedBarcodeValue,
-			Status: int(s.ScanStatus), At: at,
-			BonusPercent: outlet.Rules.BonusPercent, RealUseStatuses: outlet.Rules.RealUseStatuses,
-		}
+		scan := outlet.scan(s.ScannedBarcodeValue, at)
+		scan.AppScanID, scan.Status = s.AppScanID, int(s.ScanStatus)
 		switch v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); {
 		case ok && err == nil:
 			scan.Value = &v

@@ -68,7 +68,7 @@ func (s *server) passcreatorWebhook(c *gin.Context) {
 			at = s.Now()
 		}
 		scan := scanAt(b, ps.AppScanID, ps.ScannedBarcodeValue, int(ps.ScanStatus), value, at)
-		switch found, err := s.deliver(c, scan, sourceWebhook); {
+		switch found, err := s.deliver(c, scan); {
 		case err != nil:
 			s.retryLater(c, err, "deliver-scan")
 			return
@@ -102,19 +102,19 @@ func (s *server) transactionValue(c *gin.Context, b *config.Branch, ps passcreat
 // deliver hands a scan to its account. found is false for a card no account
 // holds, which is counted and logged by appScanId, never dropped silently;
 // err is Temporal failing.
-func (s *server) deliver(c *gin.Context, scan lifecycle.Scan, source string) (found bool, err error) {
+func (s *server) deliver(c *gin.Context, scan lifecycle.Scan) (found bool, err error) {
 	ctx, cancel := s.temporalCtx(c)
 	defer cancel()
 	err = s.Temporal.DeliverScan(ctx, scan)
 	if errors.Is(err, lifecycle.ErrUnknownCard) || (err != nil && classify(err) == notFound) {
-		s.metrics.unknownCards.WithLabelValues(source, scan.BranchID).Inc()
-		s.Logger.WarnContext(ctx, "scan of a card no account holds", "app_scan_id", scan.AppScanID, "branch_id", scan.BranchID, "source", source)
+		s.metrics.unknownCards.WithLabelValues(sourceWebhook, scan.BranchID).Inc()
+		s.Logger.WarnContext(ctx, "scan of a card no account holds", "app_scan_id", scan.AppScanID, "branch_id", scan.BranchID, "source", sourceWebhook)
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	s.metrics.delivered.WithLabelValues(source, scan.BranchID).Inc()
+	s.metrics.delivered.WithLabelValues(sourceWebhook, scan.BranchID).Inc()
 	return true, nil
 }
 
