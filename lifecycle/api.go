@@ -223,6 +223,15 @@ type AccountInput struct {
 	Holder AccountHolder `json:"holder"`
 	// Carried is the state of the previous run after continue-as-new.
 	Carried *AccountState `json:"carried,omitempty"`
+	// PendingPush is the balance push the previous run owed the card: the
+	// next run sends it with the push text of the credits it covers.
+	PendingPush *PendingPush `json:"pendingPush,omitempty"`
+}
+
+// PendingPush is a balance push that is due and not yet acknowledged.
+type PendingPush struct {
+	Due     time.Time `json:"due"`
+	Message string    `json:"message,omitempty"`
 }
 
 // AccountState is what an Account carries across continue-as-new.

@@ -1,10 +1,12 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/guestflow/guestflow/activities"
@@ -16,8 +18,13 @@ import (
 // together reach Passquare as one call, to spare the hourly quota.
 const (
 	pushCoalesce = 30 * time.Second
-	keepScanIDs  = 2000
-	keepStays    = 20
+	// A push that failed is tried again by the main loop, after a backoff
+	// between these bounds (or Passquare's Retry-After), with the balance of
+	// that moment: after an outage the card gets the final balance at once.
+	pushRetryFirst = time.Minute
+	pushRetryMax   = 15 * time.Minute
+	keepScanIDs    = 2000
+	keepStays      = 20
 	// Beyond these, or when the server suggests it, the account continues
 	// as new with its compacted state, so it can live for years.
 	accountHistoryLimit = 5000
@@ -34,38 +41,49 @@ func Account(ctx workflow.Context, in lifecycle.AccountInput) error {
 	return a.run(ctx)
 }
 
+// accountNeverBlocks marks the runs whose handlers and main line never wait
+// on Passquare or on a stay: the balance push runs beside the loop, news to
+// the stays is sent without waiting, and continue-as-new drains. Runs
+// recorded before it keep the old path until they continue as new.
+const accountNeverBlocks = "account-never-blocks"
+
 // run sleeps until the next thing to do: record a scan, push the balance to
 // Passquare, burn an accrual whose lifetime ended, or continue as new.
 // Scans are received here, on the main line, so that none can be taken off
 // the channel and then lost when the run continues as new.
 func (a *account) run(ctx workflow.Context) error {
 	for {
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(a.scans, func(c workflow.ReceiveChannel, _ bool) {
-			var scan lifecycle.Scan
-			c.Receive(ctx, &scan)
-			a.recordScan(ctx, scan)
-		})
-		sel.AddReceive(a.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		timerCtx, cancelTimer := workflow.WithCancel(ctx)
-		if wake := a.nextWake(); !wake.IsZero() {
-			sel.AddFuture(workflow.NewTimer(timerCtx, wake.Sub(workflow.Now(ctx))), func(workflow.Future) {})
-		}
-		sel.Select(ctx)
-		cancelTimer()
+		a.sleep(ctx)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-
 		now := workflow.Now(ctx)
 		a.burnDue(now)
-		if a.pushDue != nil && !now.Before(*a.pushDue) && len(a.state.Cards) > 0 {
-			a.pushBalance(ctx)
+		if a.pushReady(now) {
+			a.push(ctx)
 		}
 		if a.historyFull(ctx) {
 			return a.continueAsNew(ctx)
 		}
 	}
+}
+
+// sleep waits for a scan, an update's wake-up, the end of a push, or the
+// next push or burn that is due.
+func (a *account) sleep(ctx workflow.Context) {
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(a.scans, func(c workflow.ReceiveChannel, _ bool) {
+		var scan lifecycle.Scan
+		c.Receive(ctx, &scan)
+		a.recordScan(ctx, scan)
+	})
+	sel.AddReceive(a.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	defer cancelTimer()
+	if wake := a.nextWake(); !wake.IsZero() {
+		sel.AddFuture(workflow.NewTimer(timerCtx, wake.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+	}
+	sel.Select(ctx)
 }
 
 type account struct {
@@ -80,6 +98,15 @@ type account struct {
 	pushDue *time.Time
 	// pushMessage is the push text for the credits waiting to be pushed.
 	pushMessage string
+	// pushing: a push is in flight beside the main loop; cancelPush stops
+	// it; pushFailures counts the pushes that failed in a row.
+	pushing      bool
+	cancelPush   workflow.CancelFunc
+	pushFailures int
+	// telling counts the news to stays not yet delivered.
+	telling int
+	// blocking: a run recorded before accountNeverBlocks.
+	blocking bool
 }
 
 func newAccount(ctx workflow.Context, in lifecycle.AccountInput) (*account, error) {
@@ -90,9 +117,13 @@ func newAccount(ctx workflow.Context, in lifecycle.AccountInput) (*account, erro
 		scans:  workflow.GetSignalChannel(ctx, lifecycle.SignalRecordScan),
 		wake:   workflow.NewBufferedChannel(ctx, 1),
 	}
+	a.blocking = workflow.GetVersion(ctx, accountNeverBlocks, workflow.DefaultVersion, 1) == workflow.DefaultVersion
 	if in.Carried != nil {
 		a.state = *in.Carried
-		if a.state.Pushed == nil || !a.state.Pushed.Balance.Equal(a.state.Ledger.Balance()) {
+		switch {
+		case in.PendingPush != nil:
+			a.pushDue, a.pushMessage = &in.PendingPush.Due, in.PendingPush.Message
+		case a.state.Pushed == nil || !a.state.Pushed.Balance.Equal(a.state.Ledger.Balance()):
 			a.schedulePush(workflow.Now(ctx), "")
 		}
 	}
@@ -177,8 +208,7 @@ func (a *account) installCard(ctx workflow.Context, in lifecycle.InstallCard) (s
 			}
 		}
 		if hasStay {
-			// A completed stay no longer listens; the account has it all.
-			_ = workflow.SignalExternalWorkflow(ctx, stay.WorkflowID, "", lifecycle.SignalCardInstalled, card).Get(ctx, nil)
+			a.tell(ctx, stay.WorkflowID, lifecycle.SignalCardInstalled, card)
 		}
 	}
 	a.changed()
@@ -228,10 +258,25 @@ func (a *account) recordScan(ctx workflow.Context, scan lifecycle.Scan) {
 	a.changed()
 	a.logger.Info("scan recorded", "app_scan_id", scan.AppScanID, "status", scan.Status, "credited", credit.String())
 	if stay, ok := a.latestStay(); ok {
-		_ = workflow.SignalExternalWorkflow(ctx, stay.WorkflowID, "", lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{
+		a.tell(ctx, stay.WorkflowID, lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{
 			AppScanID: scan.AppScanID, Status: scan.Status, Credit: credit, At: scan.At,
-		}).Get(ctx, nil)
+		})
 	}
+}
+
+// tell gives a stay news of its guest's account without waiting for it:
+// only continue-as-new waits, so that no news is lost with the run. A
+// completed stay no longer listens; the account has it all.
+func (a *account) tell(ctx workflow.Context, stayID, signal string, news any) {
+	if a.blocking {
+		_ = workflow.SignalExternalWorkflow(ctx, stayID, "", signal, news).Get(ctx, nil)
+		return
+	}
+	a.telling++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { a.telling-- }()
+		_ = workflow.SignalExternalWorkflow(ctx, stayID, "", signal, news).Get(ctx, nil)
+	})
 }
 
 // changed wakes the main line after an update, to reschedule its timer.
@@ -260,8 +305,83 @@ func (a *account) schedulePush(now time.Time, message string) {
 	}
 }
 
-// pushBalance sends the current balance to the guest's card. Passquare's
-// rate-limited queue may hold it for a while; it is retried for a day.
+// pushReady: a push is due, the account has a card to show it on, and no
+// other push is in flight.
+func (a *account) pushReady(now time.Time) bool {
+	return a.pushDue != nil && !now.Before(*a.pushDue) && len(a.state.Cards) > 0 && !a.pushing
+}
+
+// push sends the current balance to the guest's card, beside the main
+// loop: credits, burns, updates and continue-as-new go on meanwhile. A
+// newer balance than the one it carries is pushed next.
+func (a *account) push(ctx workflow.Context) {
+	if a.blocking {
+		a.pushBalance(ctx)
+		return
+	}
+	balance, message := a.state.Ledger.Balance(), a.pushMessage
+	a.pushDue, a.pushMessage = nil, ""
+	a.pushing = true
+	ctx, a.cancelPush = workflow.WithCancel(ctx)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { a.pushing = false; a.changed() }()
+		// A few quick attempts; the loop owns the longer retry, so that each
+		// retry carries the balance of its time. The wait for Passquare's
+		// rate-limited queue counts in ScheduleToClose.
+		ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			Summary:                "Show the new balance on the guest's wallet card",
+			TaskQueue:              lifecycle.PassquareTaskQueue,
+			StartToCloseTimeout:    30 * time.Second,
+			ScheduleToCloseTimeout: time.Hour,
+			RetryPolicy: &temporal.RetryPolicy{
+				InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,
+				NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+			},
+		})
+		err := workflow.ExecuteActivity(ctx, passquareActivities.PushBalance, activities.PushBalanceInput{
+			AccountKey: a.key, Phone: a.holder.Phone, Balance: balance, Message: message,
+		}).Get(ctx, nil)
+		now := workflow.Now(ctx)
+		switch {
+		case err == nil:
+			a.pushFailures = 0
+			a.state.Pushed = &lifecycle.PushedBalance{Balance: balance, At: now}
+		case temporal.IsCanceledError(err):
+			a.owePush(now, message) // continue-as-new: the next run sends it
+		default:
+			a.pushFailures++
+			retry := retryDelay(err, a.pushFailures)
+			a.logger.Warn("balance not pushed to Passquare; tried again later", "error", err, "retry_in", retry)
+			a.owePush(now.Add(retry), message)
+		}
+	})
+}
+
+// owePush makes sure a push is due no sooner than at, keeping the push text
+// of the credits it covers when no newer one came.
+func (a *account) owePush(at time.Time, message string) {
+	if a.pushMessage == "" {
+		a.pushMessage = message
+	}
+	if a.pushDue == nil || a.pushDue.Before(at) {
+		a.pushDue = &at
+	}
+}
+
+// retryDelay is the main loop's backoff after failures pushes in a row,
+// or longer when Passquare said when to come back.
+func retryDelay(err error, failures int) time.Duration {
+	d := pushRetryFirst << min(failures-1, 10)
+	d = min(d, pushRetryMax)
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) && app.NextRetryDelay() > d {
+		d = app.NextRetryDelay()
+	}
+	return d
+}
+
+// pushBalance is the push of runs recorded before accountNeverBlocks: it
+// stops the main loop until Passquare answers, for up to a day.
 func (a *account) pushBalance(ctx workflow.Context) {
 	balance, message := a.state.Ledger.Balance(), a.pushMessage
 	a.pushDue, a.pushMessage = nil, ""
@@ -270,7 +390,6 @@ func (a *account) pushBalance(ctx workflow.Context) {
 		AccountKey: a.key, Phone: a.holder.Phone, Balance: balance, Message: message,
 	}).Get(ctx, nil)
 	if err != nil {
-		// The ledger stays right; the card shows it at the next push.
 		a.logger.Error("balance not pushed to Passquare", "error", err)
 		return
 	}
@@ -285,12 +404,48 @@ func (a *account) historyFull(ctx workflow.Context) bool {
 	return full && workflow.AllHandlersFinished(ctx)
 }
 
+// continueAsNew hands the account to a new run once nothing is in flight:
+// it records the scans already delivered, stops the push (the new run owes
+// it), waits for the running handlers and the news to the stays, and drains
+// again until both are quiet.
 func (a *account) continueAsNew(ctx workflow.Context) error {
-	// Scans already delivered to this run are recorded here, not lost.
+	if a.blocking {
+		return a.continueAsNewBlocking(ctx)
+	}
+	if a.cancelPush != nil {
+		a.cancelPush()
+	}
+	for {
+		a.recordDeliveredScans(ctx)
+		if err := workflow.Await(ctx, func() bool {
+			return workflow.AllHandlersFinished(ctx) && !a.pushing && a.telling == 0
+		}); err != nil {
+			return err
+		}
+		if a.scans.Len() == 0 {
+			break
+		}
+	}
+	a.state.Ledger.Compact(rules.DefaultKeepIDs)
+	next := lifecycle.AccountInput{Key: a.key, Holder: a.holder, Carried: &a.state}
+	if a.pushDue != nil {
+		next.PendingPush = &lifecycle.PendingPush{Due: *a.pushDue, Message: a.pushMessage}
+	}
+	return workflow.NewContinueAsNewError(ctx, Account, next)
+}
+
+// recordDeliveredScans records the scans already delivered to this run.
+func (a *account) recordDeliveredScans(ctx workflow.Context) {
 	var scan lifecycle.Scan
 	for a.scans.ReceiveAsync(&scan) {
 		a.recordScan(ctx, scan)
 	}
+}
+
+// continueAsNewBlocking is the hand-over of runs recorded before
+// accountNeverBlocks.
+func (a *account) continueAsNewBlocking(ctx workflow.Context) error {
+	a.recordDeliveredScans(ctx)
 	a.state.Ledger.Compact(rules.DefaultKeepIDs)
 	state := a.state
 	if a.pushDue != nil {
@@ -301,7 +456,7 @@ func (a *account) continueAsNew(ctx workflow.Context) error {
 
 func (a *account) nextWake() time.Time {
 	var wake time.Time
-	if a.pushDue != nil && len(a.state.Cards) > 0 {
+	if a.pushDue != nil && len(a.state.Cards) > 0 && !a.pushing {
 		wake = *a.pushDue
 	}
 	if exp := a.state.Ledger.NextExpiry(); exp != nil && (wake.IsZero() || exp.Before(wake)) {

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -21,24 +24,35 @@ import (
 
 type accountTest struct {
 	testsuite.WorkflowTestSuite
-	env    *testsuite.TestWorkflowEnvironment
-	t      *testing.T
-	pushes []activities.PushBalanceInput
+	env *testsuite.TestWorkflowEnvironment
+	t   *testing.T
+	// pushes are the pushes Passquare acknowledged; passquareDown, when
+	// set, says whether it refuses a push at the moment with a 503.
+	pushes        []activities.PushBalanceInput
+	passquareDown func() bool
+	// told counts the news the account sent to stays, by signal name.
+	told map[string]int
 }
 
 func newAccountTest(t *testing.T) *accountTest {
-	at := &accountTest{t: t}
+	at := &accountTest{t: t, told: map[string]int{}}
 	at.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
 	at.env = at.NewTestWorkflowEnvironment()
 	at.env.SetStartTime(startTime)
 	at.env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: lifecycle.AccountWorkflowID("acct-1")})
 	at.env.RegisterWorkflowWithOptions(Account, workflow.RegisterOptions{Name: lifecycle.AccountWorkflowName})
 	at.env.RegisterActivity(&activities.Passquare{})
-	at.env.OnActivity(passquareActivities.PushBalance, mock.Anything, mock.Anything).
-		Run(func(args mock.Arguments) { at.pushes = append(at.pushes, args.Get(1).(activities.PushBalanceInput)) }).
-		Return(nil)
+	at.env.OnActivity(passquareActivities.PushBalance, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.PushBalanceInput) error {
+			if at.passquareDown != nil && at.passquareDown() {
+				return temporal.NewApplicationError("Passquare answered 503", activities.ErrVendorUnavailable)
+			}
+			at.pushes = append(at.pushes, in)
+			return nil
+		})
 	// The stay the account tells about installs and scans.
-	at.env.OnSignalExternalWorkflow(mock.Anything, "stay/rome/1858/3263", "", mock.Anything, mock.Anything).Return(nil)
+	at.env.OnSignalExternalWorkflow(mock.Anything, "stay/rome/1858/3263", "", mock.Anything, mock.Anything).
+		Run(func(args mock.Arguments) { at.told[args.String(3)]++ }).Return(nil)
 	return at
 }
 
@@ -48,6 +62,7 @@ func (at *accountTest) open() {
 	at.update(lifecycle.UpdateOpenAccount, "open", lifecycle.OpenAccount{Holder: holder, Stay: lifecycle.AccountStay{
 		WorkflowID: "stay/rome/1858/3263", BranchID: "rome",
 		WelcomeBonus: decimal.RequireFromString("10"), BonusPercent: decimal.RequireFromString("5"),
+		PushMessage: "Thanks for your visit",
 	}})
 	at.update(lifecycle.UpdateAttachCard, "attach", lifecycle.Card{AccountKey: "acct-1", Number: "1001"})
 }
@@ -164,7 +179,7 @@ func TestAccountContinuesAsNewWithItsState(t *testing.T) {
 	require.Equal(t, "acct-1", next.Key)
 	require.Equal(t, "6.5", next.Carried.Ledger.Balance().String(), "thirteen scans of 10.00 at 5 %")
 	require.Len(t, next.Carried.Scans, 13, "scan ids survive, so a late duplicate is still refused")
-	require.Nil(t, next.Carried.Pushed, "the new run pushes the balance this run did not")
+	require.NotNil(t, next.PendingPush, "the new run pushes the balance this run did not")
 	require.Equal(t, "1001", next.Carried.Cards[0].Number)
 	require.True(t, next.Carried.Ledger.Has(rules.ScanEntryID("sa")))
 }
@@ -183,4 +198,117 @@ func (c *captureResult) Complete(v any, err error) {
 
 func converterDecode(can *workflow.ContinueAsNewError, into any) error {
 	return converter.GetDefaultDataConverter().FromPayloads(can.Input, into)
+}
+
+// Passquare down for three hours must not stop the account: every credit
+// is in the ledger and in readBalance within seconds, and when Passquare is
+// back the card gets one push, with the final balance.
+func TestAccountCreditsWhilePassquareIsDown(t *testing.T) {
+	at := newAccountTest(t)
+	back := startTime.Add(3*time.Hour + 2*time.Minute)
+	at.passquareDown = func() bool { return at.env.Now().Before(back) }
+	at.env.RegisterDelayedCallback(at.open, time.Minute)
+
+	type credit struct {
+		at      time.Duration
+		deliver func()
+		balance string
+	}
+	credits := []credit{
+		{2 * time.Minute, func() { at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s1", 2, money("100"))) }, "5"},
+		{30 * time.Minute, func() { at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s2", 2, money("100"))) }, "10"},
+		{45 * time.Minute, func() {
+			at.update(lifecycle.UpdateAddBalance, "a1", lifecycle.AddBalance{TransactionID: "tx-1", Sum: decimal.RequireFromString("7")})
+		}, "17"},
+		{time.Hour, func() { at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s3", 4, money("20"))) }, "18"},
+		{100 * time.Minute, func() {
+			at.update(lifecycle.UpdateAddBalance, "a2", lifecycle.AddBalance{TransactionID: "tx-2", Sum: decimal.RequireFromString("2.5")})
+		}, "20.5"},
+		{2 * time.Hour, func() { at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s4", 0, money("10"))) }, "21"},
+		{150 * time.Minute, func() { at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s5", 2, money("30"))) }, "22.5"},
+	}
+	for _, c := range credits {
+		at.env.RegisterDelayedCallback(c.deliver, c.at)
+		at.env.RegisterDelayedCallback(func() {
+			require.Equal(t, c.balance, at.balance().Balance.String(), "balance %s after the credit", c.at)
+		}, c.at+2*time.Second)
+	}
+	at.env.RegisterDelayedCallback(func() {
+		require.Empty(t, at.pushes, "Passquare is still down")
+	}, back.Sub(startTime)-time.Second)
+	at.run(5 * time.Hour)
+
+	require.Len(t, at.pushes, 1, "one push once Passquare is back")
+	require.Equal(t, "22.5", at.pushes[0].Balance.String())
+	require.Equal(t, 5, at.told[lifecycle.SignalScanRecorded], "the stay heard of every scan")
+}
+
+// Continue-as-new, forced while updates and scans keep arriving, loses
+// nothing across two boundaries: every update completes for its caller,
+// every scan is credited once, and the push still owed (with its text)
+// is carried.
+func TestAccountContinueAsNewLosesNothing(t *testing.T) {
+	in := lifecycle.AccountInput{Key: "acct-1", Holder: holder}
+	completed := 0
+	credited := decimal.Zero
+	for run := range 3 {
+		at := newAccountTest(t)
+		at.passquareDown = func() bool { return true } // pushes stay owed across the runs
+		at.env.RegisterDelayedCallback(func() {
+			if run == 0 {
+				at.open()
+			}
+			for i := range 4 {
+				id := fmt.Sprintf("r%d-s%d", run, i)
+				at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan(id, 2, money("10")))
+				credited = credited.Add(decimal.RequireFromString("0.5"))
+			}
+			if run > 0 { // the previous run's last scan, delivered again
+				at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan(fmt.Sprintf("r%d-s3", run-1), 2, money("10")))
+			}
+		}, time.Minute)
+		at.env.RegisterDelayedCallback(func() {
+			at.env.SetContinueAsNewSuggested(true)
+			// Arriving with the suggestion: an install, a hook and more scans.
+			at.env.UpdateWorkflow(lifecycle.UpdateInstallCard, fmt.Sprintf("i%d", run), &countCompleted{t: t, n: &completed},
+				lifecycle.InstallCard{Holder: holder, CardNumbers: []string{"1001"}})
+			at.env.UpdateWorkflow(lifecycle.UpdateAddBalance, fmt.Sprintf("b%d", run), &countCompleted{t: t, n: &completed},
+				lifecycle.AddBalance{TransactionID: fmt.Sprintf("tx-%d", run), Sum: decimal.RequireFromString("1")})
+			credited = credited.Add(decimal.RequireFromString("1"))
+			if run == 0 {
+				credited = credited.Add(decimal.RequireFromString("10")) // the welcome bonus, once per card
+			}
+			for i := range 3 {
+				at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan(fmt.Sprintf("r%d-late%d", run, i), 2, money("10")))
+				credited = credited.Add(decimal.RequireFromString("0.5"))
+			}
+		}, 2*time.Minute)
+		at.env.ExecuteWorkflow(lifecycle.AccountWorkflowName, in)
+
+		var can *workflow.ContinueAsNewError
+		require.ErrorAs(t, at.env.GetWorkflowError(), &can, "run %d", run)
+		var next lifecycle.AccountInput
+		require.NoError(t, converterDecode(can, &next))
+		require.Equal(t, 2*(run+1), completed, "every update of run %d completed for its caller", run)
+		require.Equal(t, credited.String(), next.Carried.Ledger.Balance().String(), "after run %d", run)
+		require.NotNil(t, next.PendingPush, "the push owed is carried")
+		require.Equal(t, 7, at.told[lifecycle.SignalScanRecorded], "the stay heard of every scan of run %d", run)
+		if run == 0 {
+			require.Equal(t, "Thanks for your visit", next.PendingPush.Message, "the push text is carried")
+		}
+		in = next
+	}
+	require.Equal(t, "23.5", credited.String(), "3 runs of 7 scans at 0.50 and a 1.00 hook, and the welcome bonus")
+}
+
+type countCompleted struct {
+	t *testing.T
+	n *int
+}
+
+func (c *countCompleted) Accept()          {}
+func (c *countCompleted) Reject(err error) { c.t.Errorf("update rejected: %v", err) }
+func (c *countCompleted) Complete(_ any, err error) {
+	require.NoError(c.t, err)
+	*c.n++
 }
