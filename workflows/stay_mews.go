@@ -20,8 +20,9 @@ type mewsOutcome int
 
 const (
 	mewsUpdated mewsOutcome = iota
-	// rescanned: a newer snapshot arrived while Mews refused the guest; its
-	// document is verified again before Mews is tried with it.
+	// rescanned: a newer snapshot arrived while the guest waited for Mews
+	// (refused or down); its document is verified again before Mews is
+	// tried with it.
 	rescanned
 	stayEnded
 )
@@ -73,8 +74,15 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 		if !s.await(ctx, workflow.Now(ctx).Add(mewsUnavailableRetry), newer) {
 			return stayEnded
 		}
+		if s.snapshots != snapshots && workflow.GetVersion(ctx, rescanAfterMewsOutage, workflow.DefaultVersion, 1) == 1 {
+			return rescanned
+		}
 	}
 }
+
+// rescanAfterMewsOutage marks stays that verify a snapshot received during
+// a Mews outage before Mews sees it; earlier ones sent it unverified.
+const rescanAfterMewsOutage = "rescan-after-mews-outage"
 
 // isRefusal tells a vendor's permanent refusal from a vendor that was
 // unavailable for the whole retry window.

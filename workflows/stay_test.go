@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -463,6 +464,39 @@ func TestStayRescanWhileMewsRefusesIsVerifiedFirst(t *testing.T) {
 
 	st.run(testGuest())
 	st.env.AssertNumberOfCalls(t, "UpdateMews", 2)
+}
+
+// A rescan that arrives while Mews is down is verified before Mews sees
+// it: an expired document goes to staff, and Mews never gets it.
+func TestStayRescanDuringMewsOutageIsVerifiedFirst(t *testing.T) {
+	st := newStayTest(t)
+	down := temporal.NewApplicationError("mews POST customers/getAll: HTTP 503", activities.ErrVendorUnavailable)
+	var sent []string
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.UpdateMewsInput) (activities.UpdateMewsResult, error) {
+			if st.env.Now().Before(startTime.Add(4 * time.Hour)) {
+				return activities.UpdateMewsResult{}, down
+			}
+			sent = append(sent, in.Document.Number)
+			return activities.UpdateMewsResult{CustomerID: "mews-1"}, nil
+		})
+	st.walletSucceeds()
+	expired := testGuest()
+	expired.Document.Number = "YA7654321"
+	expired.Document.ExpirationDate = date(2026, time.October, 1)
+	st.at(150*time.Minute, func() {
+		require.Equal(t, lifecycle.ReasonMewsUnavailable, st.status().Reason)
+		st.snapshot(expired)
+	})
+	st.at(6*time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageNeedsAttention, s.Stage)
+		require.Equal(t, rules.DocumentExpired, s.Reason)
+	})
+
+	sum := st.run(testGuest())
+	require.Equal(t, rules.DocumentExpired, sum.Reason)
+	require.Empty(t, sent, "nothing was written to Mews for the expired document")
 }
 
 // endingStay is a stay whose account news waits in its channels when it
