@@ -24,10 +24,10 @@ type RecordDeviceScanInput struct {
 	At   time.Time            `json:"at"`
 }
 
-// recordedLookback is how far back RecordDeviceScan looks for a scan an
-// earlier attempt created: the recording's hour of retries (see
-// workflows.DeviceScan) and an hour for the device to retry a run that
-// failed after all.
+// recordedLookback is how far before the run's intake time RecordDeviceScan
+// looks for a scan an earlier attempt created. Every attempt of the run
+// dates the scan at that intake time, and the scan id has no other run
+// (lifecycle.RecordDeviceScan), so a margin for clocks is all it needs.
 const recordedLookback = 2 * time.Hour
 
 // RecordDeviceScan records a device's scan at Passcreator (POST

@@ -350,3 +350,27 @@ func TestIntakeWhenPasscreatorRefuses(t *testing.T) {
 	require.JSONEq(t, `{"error": "scan refused by Passcreator"}`, w.Body.String())
 	require.Contains(t, e.logs.String(), "Passcreator refused a device scan")
 }
+
+// A scan id gets one run, even one that failed: a second run could not
+// know what the first recorded before it failed, so a repeat of a refused
+// post gets the same answer and starts nothing.
+func TestIntakeRepeatOfAFailedScanStartsNoRun(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Config.Branches["rome"].PasscreatorAppConfigurationID = "0b7e2a6c-1f00-4d1e-9b55-00000000dead"
+	})
+	id := e.deviceScanID("pos-refused-twice")
+	first := e.do(intakeRequest(id, "1234", `"1"`))
+	require.Equal(t, http.StatusBadGateway, first.Code, first.Body.String())
+	firstRun := latestRun(t, lifecycle.DeviceScanWorkflowID("rome", id))
+	again := e.do(intakeRequest(id, "1234", `"1"`))
+	require.Equal(t, first.Code, again.Code)
+	require.Equal(t, first.Body.String(), again.Body.String())
+	require.Equal(t, firstRun, latestRun(t, lifecycle.DeviceScanWorkflowID("rome", id)), "no second run for the scan id")
+}
+
+func latestRun(t *testing.T, workflowID string) string {
+	t.Helper()
+	d, err := temporalClient.DescribeWorkflowExecution(context.Background(), workflowID, "")
+	require.NoError(t, err)
+	return d.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+}

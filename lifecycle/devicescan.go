@@ -44,17 +44,18 @@ type DeviceScanResult struct {
 }
 
 // RecordDeviceScan runs the scan's DeviceScan workflow on taskQueue, or
-// joins the one already running or completed for the same scan id, and
-// waits for its result. Only a run that failed is started again, so a
-// device repeating a post within the namespace's retention gets the first
-// post's result and nothing is recorded twice.
+// joins the one already running or closed for the same scan id, and waits
+// for its result. A scan id gets one run within the namespace's retention,
+// even when that run failed: a second run could not know what the first
+// recorded before it failed. So a device repeating a post gets the first
+// post's result, and nothing is recorded twice.
 func RecordDeviceScan(ctx context.Context, c client.Client, taskQueue string, scan DeviceScan) (DeviceScanResult, error) {
 	var res DeviceScanResult
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       DeviceScanWorkflowID(scan.BranchID, scan.DeviceScanID),
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes:    temporal.NewSearchAttributes(BranchIDKey.ValueSet(scan.BranchID)),
 		StaticSummary:            "Device scan " + scan.DeviceScanID + " at " + scan.BranchID,
 	}, DeviceScanWorkflowName, scan)

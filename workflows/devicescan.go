@@ -24,14 +24,16 @@ func DeviceScan(ctx workflow.Context, in lifecycle.DeviceScan) (lifecycle.Device
 	takenIn := workflow.Now(ctx)
 
 	// While Passcreator is down the device is told to retry, and its
-	// retries join this run; after an hour the run fails and a retry starts
-	// a new one.
+	// retries join this run, for up to a day. This run is the only one the
+	// scan id ever gets (lifecycle.RecordDeviceScan), and every attempt
+	// dates the scan takenIn and looks for it from before takenIn, so the
+	// look-back covers the run's whole life however long it lasts.
 	recordCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		Summary:                "Record the device's scan at Passcreator",
 		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: time.Hour,
+		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
 			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
 		},
 	})

@@ -27,11 +27,13 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 	}
 	holder := s.holder(phone)
 
-	// Passquare's quota is shared by the whole group: issuance queues on its
-	// rate-limited task queue instead of failing, for up to a day.
+	// The account is a workflow: only Temporal itself can be in the way. A
+	// refusal by the account is final; an hour without Temporal goes to
+	// staff as WalletUnavailable.
 	accountCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:             "Open the guest's loyalty account",
-		StartToCloseTimeout: 30 * time.Second,
+		Summary:                "Open the guest's loyalty account",
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, MaximumInterval: time.Minute,
 			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
@@ -59,6 +61,8 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		return
 	}
 
+	// Passquare's quota is shared by the whole group: issuance queues on its
+	// rate-limited task queue instead of failing, for up to a day.
 	passquareCtx := withPassquare(ctx, "Issue the wallet card through Passquare")
 	var card lifecycle.Card
 	err = workflow.ExecuteActivity(passquareCtx, passquareActivities.IssueCard, activities.IssueCardInput{
