@@ -33,7 +33,7 @@ func (a *Accounts) OpenAccount(ctx context.Context, in OpenAccountInput) (lifecy
 	var view lifecycle.AccountView
 	err := lifecycle.UpdateAccount(ctx, a.Temporal, key, in.Holder, lifecycle.UpdateOpenAccount,
 		"open/"+in.Stay.WorkflowID, lifecycle.OpenAccount{Holder: in.Holder, Stay: in.Stay}, &view)
-	return view, err
+	return view, accountFailure(err)
 }
 
 // AttachCardInput is a card Passquare issued for an account.
@@ -47,5 +47,5 @@ func (a *Accounts) AttachCard(ctx context.Context, in AttachCardInput) (lifecycl
 	var view lifecycle.AccountView
 	err := lifecycle.UpdateAccount(ctx, a.Temporal, in.Card.AccountKey, in.Holder, lifecycle.UpdateAttachCard,
 		"attach/"+in.Card.Number, in.Card, &view)
-	return view, err
+	return view, accountFailure(err)
 }

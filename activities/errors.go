@@ -5,6 +5,7 @@
 package activities
 
 import (
+	"context"
 	"errors"
 
 	"go.temporal.io/sdk/temporal"
@@ -23,8 +24,15 @@ const (
 	// Retried with backoff, sooner or later as the vendor's Retry-After says.
 	ErrVendorUnavailable = "VendorUnavailable"
 	// ErrInvalidInput: guestflow's own input cannot be sent (for example a
-	// phone that is not E.164). Not retried.
+	// phone that is not E.164), or a workflow's validator refused it. Not
+	// retried.
 	ErrInvalidInput = "InvalidInput"
+	// ErrVendorAnswer: the vendor answered 2xx in a form its document does
+	// not show. Not retried: the same call reads the same answer.
+	ErrVendorAnswer = "VendorAnswerUnreadable"
+	// ErrUnexpected: a failure nothing above describes (a bug, most
+	// likely). Retried, with its cause logged by the worker.
+	ErrUnexpected = "Unexpected"
 )
 
 // VendorFault is the detail of a vendor error, for staff. Message is the
@@ -45,8 +53,20 @@ func vendorFailure(err error) error {
 		return nil
 	}
 	var ve *vendorhttp.Error
-	if !errors.As(err, &ve) {
-		return err
+	var ae *vendorhttp.AnswerError
+	var app *temporal.ApplicationError
+	switch {
+	case errors.As(err, &ae):
+		return temporal.NewApplicationErrorWithOptions(ae.Error(), ErrVendorAnswer, temporal.ApplicationErrorOptions{
+			NonRetryable: true,
+			Details:      []any{VendorFault{Vendor: ae.Vendor, Endpoint: ae.Endpoint, Status: 200, RequestID: ae.RequestID}},
+		})
+	case errors.As(err, &app):
+		return err // classified already
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err // the attempt's own deadline: Temporal times it out and retries
+	case !errors.As(err, &ve):
+		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrUnexpected, temporal.ApplicationErrorOptions{Cause: err})
 	}
 	fault := VendorFault{Vendor: ve.Vendor, Endpoint: ve.Endpoint, Status: ve.Status, Message: ve.Message, RequestID: ve.RequestID}
 	if ve.Retryable() {
@@ -59,6 +79,17 @@ func vendorFailure(err error) error {
 		NonRetryable: true,
 		Details:      []any{fault},
 	})
+}
+
+// accountFailure classifies the answer of an account update: a refusal by
+// the account (its validator or handler) is final for the caller; a
+// failure to reach Temporal is retried.
+func accountFailure(err error) error {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return temporal.NewNonRetryableApplicationError("the account refused: "+app.Message(), ErrInvalidInput, nil)
+	}
+	return err
 }
 
 // invalidInput refuses input that no retry will fix. msg must not carry

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
@@ -25,6 +27,11 @@ type PassportScan struct {
 	Branches map[string]*passportscan.Client // by branch id
 	Rules    map[string]lifecycle.BranchRules
 	Temporal client.Client
+	// DeliveryTimeout bounds one guest's delivery; 0 means 30 s.
+	DeliveryTimeout time.Duration
+	// Undelivered counts, by branch, the guests a poll could not hand to
+	// their stays; nil counts nothing.
+	Undelivered *prometheus.CounterVec
 }
 
 // PollArrivalsInput asks for one branch's reservations arriving on Dates.
@@ -46,17 +53,42 @@ type PollArrivalsResult struct {
 	Departed int `json:"departed"`
 	// Skipped guests had ids PassportScan sent unreadable.
 	Skipped int `json:"skipped"`
+	// Failed guests could not be handed to their stays in time (a stay
+	// whose workflow task keeps failing, say); the next poll tries again.
+	Failed int `json:"failed"`
 }
 
-// PollArrivals fetches every page of the branch's reservations for each date
-// and delivers each guest by update-with-start: a new guest starts a stay,
-// a known one gets the snapshot, and a repeated snapshot changes nothing,
-// so a retried poll is harmless.
-func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (PollArrivalsResult, error) {
-	var res PollArrivalsResult
+// Add counts another poll's figures in.
+func (r *PollArrivalsResult) Add(o PollArrivalsResult) {
+	r.Reservations += o.Reservations
+	r.Guests += o.Guests
+	r.Unchanged += o.Unchanged
+	r.Departed += o.Departed
+	r.Skipped += o.Skipped
+	r.Failed += o.Failed
+}
+
+// FetchArrivalsResult is what PassportScan reported: the guests, and the
+// reservations and unreadable guests counted.
+type FetchArrivalsResult struct {
+	Guests []lifecycle.Guest  `json:"guests"`
+	Counts PollArrivalsResult `json:"counts"`
+}
+
+// changePageLimit is the page a change poll asks for, large enough that one
+// page serves (the document asks for modest values and names no maximum).
+const changePageLimit = 100
+
+// FetchArrivals reads the branch's guests arriving on the dates. A change
+// poll reads one page of changes; when that page says more remain, or when
+// this is a retry (the failed attempt may have moved the key's change mark
+// already), it reads the date in full instead, so a change is never lost
+// to a retry. The workflow keeps the result, so delivering again never
+// fetches again.
+func (a *PassportScan) FetchArrivals(ctx context.Context, in PollArrivalsInput) (FetchArrivalsResult, error) {
+	var res FetchArrivalsResult
 	c, ok := a.Branches[in.BranchID]
-	rules, okRules := a.Rules[in.BranchID]
-	if !ok || !okRules {
+	if !ok {
 		return res, invalidInput("no PassportScan account configured for branch " + in.BranchID)
 	}
 	if !in.AllCustomers && len(in.Dates) > 1 {
@@ -64,39 +96,75 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 		// would find the first one's changes already taken.
 		return res, invalidInput("a change poll reads one date; read several in full")
 	}
-	var guests []lifecycle.Guest
+	heartbeat := func(page int) { activity.RecordHeartbeat(ctx, page) }
 	for _, date := range in.Dates {
-		reservations, err := c.AllReservations(ctx, date, in.AllCustomers, passportscan.DefaultLimit)
-		if err != nil {
-			return res, vendorFailure(err)
+		var reservations []passportscan.Reservation
+		complete := false
+		var err error
+		if !in.AllCustomers && activity.GetInfo(ctx).Attempt == 1 {
+			reservations, complete, err = c.ChangedReservations(ctx, date, changePageLimit)
+			if err != nil {
+				return res, vendorFailure(err)
+			}
+		}
+		if !in.AllCustomers && !complete {
+			activity.GetLogger(ctx).Info("change poll reads the date in full", "branch_id", in.BranchID, "date", date,
+				"attempt", activity.GetInfo(ctx).Attempt)
+		}
+		if in.AllCustomers || !complete {
+			if reservations, err = c.WalkReservations(ctx, date, true, passportscan.DefaultLimit, heartbeat); err != nil {
+				return res, vendorFailure(err)
+			}
 		}
 		for _, r := range reservations {
-			res.Reservations++
+			res.Counts.Reservations++
 			for _, cr := range r.CustomerReservations {
 				if g, ok := guestOf(in.BranchID, r, cr); ok {
-					guests = append(guests, g)
+					res.Guests = append(res.Guests, g)
 				} else {
-					res.Skipped++
+					res.Counts.Skipped++
 				}
 			}
 		}
 	}
-	res.Guests = len(guests)
-	deliveries, err := a.deliverAll(ctx, guests, rules)
-	if err != nil {
-		return res, err
-	}
-	for _, d := range deliveries {
-		switch d {
-		case unchanged:
-			res.Unchanged++
-		case departed:
-			res.Departed++
-		}
-	}
-	activity.GetLogger(ctx).Info("arrivals polled", "branch_id", in.BranchID, "dates", in.Dates,
-		"all_customers", in.AllCustomers, "reservations", res.Reservations, "guests", res.Guests, "unchanged", res.Unchanged, "departed", res.Departed)
+	res.Counts.Guests = len(res.Guests)
 	return res, nil
+}
+
+// DeliverSnapshotsInput is a batch of one branch's guests to hand to their
+// stays.
+type DeliverSnapshotsInput struct {
+	BranchID string            `json:"branchId"`
+	Guests   []lifecycle.Guest `json:"guests"`
+}
+
+// DeliverSnapshots hands each guest's snapshot to their stay. A guest
+// that cannot be delivered within DeliveryTimeout is counted as failed and
+// left to the next poll; the others are delivered all the same.
+func (a *PassportScan) DeliverSnapshots(ctx context.Context, in DeliverSnapshotsInput) (PollArrivalsResult, error) {
+	rules, ok := a.Rules[in.BranchID]
+	if !ok {
+		return PollArrivalsResult{}, invalidInput("no rules configured for branch " + in.BranchID)
+	}
+	res := a.deliverAll(ctx, in.Guests, rules)
+	if res.Failed > 0 && a.Undelivered != nil {
+		a.Undelivered.WithLabelValues(in.BranchID).Add(float64(res.Failed))
+	}
+	activity.GetLogger(ctx).Info("snapshots delivered", "branch_id", in.BranchID, "guests", len(in.Guests),
+		"unchanged", res.Unchanged, "departed", res.Departed, "failed", res.Failed)
+	return res, nil
+}
+
+// PollArrivals is FetchArrivals then DeliverSnapshots in one activity: the
+// poll of workflows recorded before the two were apart.
+func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (PollArrivalsResult, error) {
+	fetched, err := a.FetchArrivals(ctx, in)
+	if err != nil {
+		return fetched.Counts, err
+	}
+	delivered, err := a.DeliverSnapshots(ctx, DeliverSnapshotsInput{BranchID: in.BranchID, Guests: fetched.Guests})
+	fetched.Counts.Add(delivered)
+	return fetched.Counts, err
 }
 
 // parallelDeliveries bounds the stays one poll updates at once. Each
@@ -104,26 +172,40 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 // a first poll of 200 new guests took 10 s on a 2-core machine.
 const parallelDeliveries = 8
 
-// deliverAll delivers every guest, parallelDeliveries at a time, and says
-// what became of each; the first error stops it.
-func (a *PassportScan) deliverAll(ctx context.Context, guests []lifecycle.Guest, r lifecycle.BranchRules) ([]delivery, error) {
-	deliveries := make([]delivery, len(guests))
-	var mu sync.Mutex // heartbeats come from one goroutine at a time
-	done := 0
-	g, gctx := errgroup.WithContext(ctx)
+// deliverAll delivers every guest, parallelDeliveries at a time, each
+// within its own deadline, and counts what became of them.
+func (a *PassportScan) deliverAll(ctx context.Context, guests []lifecycle.Guest, r lifecycle.BranchRules) PollArrivalsResult {
+	var res PollArrivalsResult
+	var mu sync.Mutex // counts and heartbeats, from one goroutine at a time
+	timeout := a.DeliveryTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	var g errgroup.Group
 	g.SetLimit(parallelDeliveries)
-	for i, guest := range guests {
+	for _, guest := range guests {
 		g.Go(func() error {
-			d, err := a.deliver(gctx, guest, r)
-			deliveries[i] = d
+			dctx, cancel := context.WithTimeout(ctx, timeout)
+			d, err := a.deliver(dctx, guest, r)
+			cancel()
 			mu.Lock()
-			done++
-			activity.RecordHeartbeat(ctx, done)
-			mu.Unlock()
-			return err
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				res.Failed++
+				activity.GetLogger(ctx).Warn("snapshot not delivered; the next poll tries again",
+					"workflow_id", lifecycle.StayWorkflowID(guest.BranchID, guest.ReservationID, guest.CustomerID), "error", err)
+			case d == unchanged:
+				res.Unchanged++
+			case d == departed:
+				res.Departed++
+			}
+			activity.RecordHeartbeat(ctx, res)
+			return nil
 		})
 	}
-	return deliveries, g.Wait()
+	_ = g.Wait() // the goroutines count their failures and return none
+	return res
 }
 
 // deliver hands the guest's snapshot to their stay by update-with-start: a

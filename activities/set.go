@@ -36,7 +36,14 @@ type Set struct {
 func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, logger *slog.Logger) *Set {
 	metrics := vendorhttp.NewMetrics(reg)
 	httpClient := &http.Client{Transport: http.DefaultTransport}
-	ps := &PassportScan{Branches: map[string]*passportscan.Client{}, Rules: map[string]lifecycle.BranchRules{}, Temporal: tc}
+	ps := &PassportScan{
+		Branches: map[string]*passportscan.Client{}, Rules: map[string]lifecycle.BranchRules{}, Temporal: tc,
+		Undelivered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guestflow_snapshots_undelivered_total",
+			Help: "Guests a poll could not hand to their stays in time, by branch; the next poll tries again.",
+		}, []string{"branch"}),
+	}
+	reg.MustRegister(ps.Undelivered)
 	m := &Mews{Branches: map[string]*mews.Client{}}
 	pc := &Passcreator{
 		Client: passcreator.New(passcreator.Options{

@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/config"
@@ -96,6 +97,20 @@ type stack struct {
 	// Passcreator recorded the scan.
 	loseScanAnswers atomic.Int32
 	configFile      string
+	activities      *activities.Set
+}
+
+// registryWithStay registers stay in place of the Stay workflow.
+type registryWithStay struct {
+	workflows.Registry
+	stay func(workflow.Context, lifecycle.StayInput) (lifecycle.StaySummary, error)
+}
+
+func (r registryWithStay) RegisterWorkflowWithOptions(w any, o workflow.RegisterOptions) {
+	if o.Name == lifecycle.StayWorkflowName {
+		w = r.stay
+	}
+	r.Registry.RegisterWorkflowWithOptions(w, o)
 }
 
 // newStack wires guestflow to sandboxes holding the Rome branch's accounts.
@@ -103,10 +118,21 @@ func newStack(t testing.TB) *stack {
 	return startStack(t, true)
 }
 
+// stackOption changes how a stack is wired, for a test that needs a fault
+// inside guestflow itself.
+type stackOption func(*stackWiring)
+
+type stackWiring struct {
+	// stay replaces the Stay workflow the worker runs.
+	stay func(workflow.Context, lifecycle.StayInput) (lifecycle.StaySummary, error)
+	// deliveryTimeout bounds one snapshot delivery; 0 keeps the default.
+	deliveryTimeout time.Duration
+}
+
 // startStack wires guestflow to fresh sandboxes; with accounts false they
 // hold no branch, enterprise, app configuration or Passquare account yet,
 // for a scenario to seed.
-func startStack(t testing.TB, accounts bool) *stack {
+func startStack(t testing.TB, accounts bool, options ...stackOption) *stack {
 	t.Helper()
 	s := &stack{t: t}
 	select {
@@ -201,9 +227,15 @@ bonus_percent = "5"
 		t.Fatal(err)
 	}
 
+	wiring := stackWiring{stay: workflows.Stay}
+	for _, o := range options {
+		o(&wiring)
+	}
 	acts := activities.FromConfig(cfg, c, prometheus.NewRegistry(), logger)
+	s.activities = acts
+	acts.PassportScan.DeliveryTimeout = wiring.deliveryTimeout
 	main := worker.New(c, lifecycle.TaskQueue, worker.Options{})
-	workflows.Register(main)
+	workflows.Register(registryWithStay{Registry: main, stay: wiring.stay})
 	acts.Register(main)
 	pq := worker.New(c, lifecycle.PassquareTaskQueue, worker.Options{TaskQueueActivitiesPerSecond: activities.PassquareRate("expert")})
 	acts.RegisterPassquare(pq)

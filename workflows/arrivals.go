@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -43,21 +44,81 @@ func BackfillArrivals(ctx workflow.Context, in lifecycle.BackfillArrivals) (acti
 		if err != nil {
 			return total, err
 		}
-		total.Reservations += res.Reservations
-		total.Guests += res.Guests
-		total.Departed += res.Departed
-		total.Skipped += res.Skipped
+		total.Add(res)
 	}
 	return total, nil
 }
 
+// fetchThenDeliver marks polls that fetch in one activity and deliver in
+// others; earlier polls did both in one.
+const fetchThenDeliver = "poll-fetch-then-deliver"
+
+// deliveryBatch is how many guests one delivery activity hands over.
+const deliveryBatch = 50
+
+// pollDates fetches the guests once and keeps them, then hands them to
+// their stays in batches: a failed delivery is retried with what was
+// fetched, never by fetching again (a change poll's second call would find
+// the changes taken). A guest that cannot be delivered is counted and left
+// to the next poll; one broken stay never holds up the branch.
 func pollDates(ctx workflow.Context, branchID string, dates []string, full bool) (activities.PollArrivalsResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:             "Fetch arrivals from PassportScan and hand each guest to their stay",
+	in := activities.PollArrivalsInput{BranchID: branchID, Dates: dates, AllCustomers: full}
+	if workflow.GetVersion(ctx, fetchThenDeliver, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return pollInOneActivity(ctx, in)
+	}
+
+	fetchCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:             "Fetch arrivals from PassportScan",
 		StartToCloseTimeout: 5 * time.Minute,
 		HeartbeatTimeout:    time.Minute,
 		// The next scheduled poll comes soon; a poll that cannot finish
 		// gives way to it rather than piling up.
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+		},
+	})
+	var fetched activities.FetchArrivalsResult
+	if err := workflow.ExecuteActivity(fetchCtx, passportScanActivities.FetchArrivals, in).Get(ctx, &fetched); err != nil {
+		return fetched.Counts, err
+	}
+
+	res := fetched.Counts
+	deliverCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Hand each guest's snapshot to their stay",
+		StartToCloseTimeout:    5 * time.Minute,
+		HeartbeatTimeout:       time.Minute,
+		ScheduleToCloseTimeout: 10 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
+		},
+	})
+	for batch := range slices.Chunk(fetched.Guests, deliveryBatch) {
+		var delivered activities.PollArrivalsResult
+		err := workflow.ExecuteActivity(deliverCtx, passportScanActivities.DeliverSnapshots, activities.DeliverSnapshotsInput{
+			BranchID: branchID, Guests: batch,
+		}).Get(ctx, &delivered)
+		if err != nil {
+			// Temporal itself stayed out of reach: the next poll delivers them.
+			delivered = activities.PollArrivalsResult{Failed: len(batch)}
+		}
+		res.Add(delivered)
+	}
+	if res.Failed > 0 {
+		workflow.GetLogger(ctx).Warn("guests not delivered; the next poll tries again", "branch_id", branchID, "failed", res.Failed)
+	}
+	return res, nil
+}
+
+// pollInOneActivity is the poll of workflows recorded before
+// fetchThenDeliver.
+func pollInOneActivity(ctx workflow.Context, in activities.PollArrivalsInput) (activities.PollArrivalsResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Fetch arrivals from PassportScan and hand each guest to their stay",
+		StartToCloseTimeout:    5 * time.Minute,
+		HeartbeatTimeout:       time.Minute,
 		ScheduleToCloseTimeout: 15 * time.Minute,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
@@ -65,8 +126,6 @@ func pollDates(ctx workflow.Context, branchID string, dates []string, full bool)
 		},
 	})
 	var res activities.PollArrivalsResult
-	err := workflow.ExecuteActivity(ctx, passportScanActivities.PollArrivals, activities.PollArrivalsInput{
-		BranchID: branchID, Dates: dates, AllCustomers: full,
-	}).Get(ctx, &res)
+	err := workflow.ExecuteActivity(ctx, passportScanActivities.PollArrivals, in).Get(ctx, &res)
 	return res, err
 }

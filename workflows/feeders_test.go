@@ -48,9 +48,9 @@ func TestPollArrivalsDatesInTheBranchTimeZone(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			env := feederEnv(t, tt.start)
 			var got activities.PollArrivalsInput
-			env.OnActivity(passportScanActivities.PollArrivals, mock.Anything, mock.Anything).
+			env.OnActivity(passportScanActivities.FetchArrivals, mock.Anything, mock.Anything).
 				Run(func(args mock.Arguments) { got = args.Get(1).(activities.PollArrivalsInput) }).
-				Return(activities.PollArrivalsResult{}, nil)
+				Return(activities.FetchArrivalsResult{}, nil)
 			env.ExecuteWorkflow(lifecycle.PollArrivalsWorkflowName, lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: tt.full})
 			require.NoError(t, env.GetWorkflowError())
 			require.Equal(t, tt.wantDates, got.Dates)

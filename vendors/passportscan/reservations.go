@@ -144,6 +144,12 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 // page shorter than asked is the last. A short page does not stop it while a
 // sign says more remain: the API may cap the page size below the limit asked.
 func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCustomers bool, limit int) ([]Reservation, error) {
+	return cl.WalkReservations(ctx, arrivalDate, allCustomers, limit, nil)
+}
+
+// WalkReservations is AllReservations telling onPage, when not nil, of
+// each page read (an activity heartbeats there).
+func (cl *Client) WalkReservations(ctx context.Context, arrivalDate string, allCustomers bool, limit int, onPage func(page int)) ([]Reservation, error) {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
@@ -152,6 +158,9 @@ func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCu
 		p, err := cl.Reservations(ctx, ReservationsQuery{ArrivalDate: arrivalDate, AllCustomers: allCustomers, Page: page, Limit: limit})
 		if err != nil {
 			return nil, err
+		}
+		if onPage != nil {
+			onPage(page)
 		}
 		all = append(all, p.Items...)
 		if p.lastPage(page, limit, len(all)) {
@@ -164,6 +173,21 @@ func (cl *Client) AllReservations(ctx context.Context, arrivalDate string, allCu
 // lastPage needs every sign present to agree, because the sample ("total": 1,
 // "count": 1, three identical links) leaves each one open to another reading;
 // a sign read wrongly then costs one more call, never lost reservations.
+// ChangedReservations reads the first page of what changed on a date since
+// the key's previous call. complete is false when the page says more
+// remain: the document does not say that page 2 reads the same change set,
+// so the caller reads the date in full instead.
+func (cl *Client) ChangedReservations(ctx context.Context, arrivalDate string, limit int) (items []Reservation, complete bool, err error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	p, err := cl.Reservations(ctx, ReservationsQuery{ArrivalDate: arrivalDate, Page: 1, Limit: limit})
+	if err != nil {
+		return nil, false, err
+	}
+	return p.Items, p.lastPage(1, limit, len(p.Items)), nil
+}
+
 func (p *ReservationPage) lastPage(page, limit, seen int) bool {
 	if len(p.Items) == 0 {
 		return true

@@ -125,15 +125,19 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 	}
 	if err := json.Unmarshal(raw, c.Out); err != nil {
 		// The body may hold personal data, so only its size is reported.
+		ae := &AnswerError{Vendor: cl.Vendor, Endpoint: c.Endpoint, Reason: fmt.Sprintf("decode answer (%d bytes)", len(raw))}
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return fmt.Errorf("%s %s: answer is not JSON (%d bytes, offset %d)", cl.Vendor, c.Endpoint, len(raw), syn.Offset)
+			ae.Reason = fmt.Sprintf("answer is not JSON (%d bytes, offset %d)", len(raw), syn.Offset)
 		case errors.As(err, &typ):
-			return fmt.Errorf("%s %s: answer field %q has type %s, want %s", cl.Vendor, c.Endpoint, typ.Field, typ.Value, typ.Type)
+			ae.Reason = fmt.Sprintf("answer field %q has type %s, want %s", typ.Field, typ.Value, typ.Type)
 		}
-		return fmt.Errorf("%s %s: decode answer (%d bytes)", cl.Vendor, c.Endpoint, len(raw))
+		if cl.DecodeError != nil {
+			_, ae.RequestID = cl.DecodeError(raw, resp.Header)
+		}
+		return ae
 	}
 	return nil
 }

@@ -63,6 +63,24 @@ func (e *Error) Retryable() bool {
 	return false
 }
 
+// AnswerError is a 2xx answer guestflow cannot read: it is not in a form
+// the vendor's document shows. The same call reads the same answer, so it
+// is not retried; Reason names the field or offset, never the content.
+type AnswerError struct {
+	Vendor    string
+	Endpoint  string
+	Reason    string
+	RequestID string
+}
+
+func (e *AnswerError) Error() string {
+	s := e.Vendor + " " + e.Endpoint + ": " + e.Reason
+	if e.RequestID != "" {
+		s += " (request id " + e.RequestID + ")"
+	}
+	return s
+}
+
 // IsStatus reports whether err is a vendor Error with the given HTTP status.
 func IsStatus(err error, status int) bool {
 	var ve *Error
