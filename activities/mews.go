@@ -124,52 +124,129 @@ var mewsID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // guestflow added earlier (its marker), the PMS link, the e-mail, and last
 // the full name with the birth date. A name alone is never enough.
 func (a *Mews) findCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
-	only := func(req mews.GetCustomersRequest, keep func(mews.Customer) bool) (*mews.Customer, error) {
-		req.Extent = mews.CustomerExtent{Customers: true}
-		page, err := c.AllCustomers(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page.Customers {
-			if cu := page.Customers[i]; !deleted(cu) && (keep == nil || keep(cu)) {
-				return &cu, nil
-			}
-		}
-		return nil, nil
-	}
-	lookups := []func() (*mews.Customer, error){
-		func() (*mews.Customer, error) {
-			return only(mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			if !mewsID.MatchString(in.PMSGuestID) {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			if in.Profile.Email == "" {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{Emails: []string{in.Profile.Email}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			p := in.Profile
-			if p.FirstName == "" || p.LastName == "" || p.BirthDate == nil {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}}, func(cu mews.Customer) bool {
-				return cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
-			})
-		},
-	}
-	for _, lookup := range lookups {
-		cu, err := lookup()
+	for _, l := range customerLookups(in) {
+		cu, err := a.lookUp(ctx, c, l)
 		if err != nil || cu != nil {
 			return cu, err
 		}
 	}
 	return nil, nil
+}
+
+// customerLookup is one way of finding the guest: the filter Mews is sent,
+// and the test each customer it answers must pass, since a server that
+// ignores or widens a filter must never hand guestflow another guest's
+// profile to fill.
+type customerLookup struct {
+	name    string // for logs: which lookup, never its values
+	req     mews.GetCustomersRequest
+	matches func(mews.Customer) bool
+}
+
+// customerLookups are the lookups the guest's data allows, in findCustomer's
+// order.
+func customerLookups(in UpdateMewsInput) []customerLookup {
+	p := in.Profile
+	same := func(a string, b *string) bool {
+		return b != nil && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(*b))
+	}
+	ls := []customerLookup{{
+		name:    "marker",
+		req:     mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}},
+		matches: func(cu mews.Customer) bool { return same(in.Marker, cu.LoyaltyCode) },
+	}}
+	if mewsID.MatchString(in.PMSGuestID) {
+		ls = append(ls, customerLookup{
+			name:    "pms_guest_id",
+			req:     mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}},
+			matches: func(cu mews.Customer) bool { return same(in.PMSGuestID, &cu.ID) },
+		})
+	}
+	if strings.TrimSpace(p.Email) != "" {
+		ls = append(ls, customerLookup{
+			name:    "email",
+			req:     mews.GetCustomersRequest{Emails: []string{p.Email}},
+			matches: func(cu mews.Customer) bool { return same(p.Email, cu.Email) },
+		})
+	}
+	if strings.TrimSpace(p.FirstName) != "" && strings.TrimSpace(p.LastName) != "" && p.BirthDate != nil {
+		ls = append(ls, customerLookup{
+			name: "name_and_birth_date",
+			req:  mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}},
+			matches: func(cu mews.Customer) bool {
+				return same(p.FirstName, cu.FirstName) && same(p.LastName, &cu.LastName) &&
+					cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
+			},
+		})
+	}
+	return ls
+}
+
+// maxMergeHops bounds how far a chain of merged customers is followed.
+const maxMergeHops = 5
+
+// lookUp returns the first customer Mews answers to l that really matches
+// it, followed to the customer it was merged into; nil when there is none.
+// Inactive customers are asked for too, so that one merged away is found
+// whether or not Mews keeps it active, and then skipped unless merged.
+func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*mews.Customer, error) {
+	log := activity.GetLogger(ctx)
+	page, err := c.AllCustomers(ctx, withInactive(l.req))
+	if err != nil {
+		return nil, err
+	}
+	var ignored []string
+	defer func() {
+		if len(ignored) > 0 {
+			log.Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
+				"ignored", len(ignored), "mews_customer_ids", ignored[:min(len(ignored), 10)])
+		}
+	}()
+	for i := range page.Customers {
+		cu := &page.Customers[i]
+		if !l.matches(*cu) {
+			ignored = append(ignored, cu.ID)
+			continue
+		}
+		for hop := 0; cu != nil && cu.MergeTargetID != nil; hop++ {
+			if hop == maxMergeHops {
+				log.Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", page.Customers[i].ID)
+				cu = nil
+				break
+			}
+			from := cu.ID
+			if cu, err = a.customerByID(ctx, c, *cu.MergeTargetID); err != nil {
+				return nil, err
+			}
+			log.Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
+		}
+		if cu != nil && bool(cu.IsActive) {
+			return cu, nil
+		}
+	}
+	return nil, nil
+}
+
+// customerByID fetches one customer, active or not; nil when Mews has no
+// customer with that id.
+func (a *Mews) customerByID(ctx context.Context, c *mews.Client, id string) (*mews.Customer, error) {
+	page, err := c.GetCustomers(ctx, withInactive(mews.GetCustomersRequest{CustomerIDs: []string{id}}))
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Customers {
+		if strings.EqualFold(page.Customers[i].ID, id) {
+			return &page.Customers[i], nil
+		}
+		activity.GetLogger(ctx).Warn("Mews answered another customer than the id asked; ignored", "mews_customer_id", page.Customers[i].ID)
+	}
+	return nil, nil
+}
+
+func withInactive(req mews.GetCustomersRequest) mews.GetCustomersRequest {
+	req.Extent = mews.CustomerExtent{Customers: true}
+	req.ActivityStates = []string{mews.ActivityActive, mews.ActivityDeleted}
+	return req
 }
 
 func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
@@ -337,9 +414,4 @@ func optional[T ~string](v T) *T {
 // MarkerFor is the LoyaltyCode guestflow gives the Mews customers it adds.
 func MarkerFor(reservationID, customerID int64) string {
 	return fmt.Sprintf("GF-%d-%d", reservationID, customerID)
-}
-
-// deleted tells a deleted or merged-away customer, which must not be reused.
-func deleted(c mews.Customer) bool {
-	return c.MergeTargetID != nil || (c.ActivityState != nil && *c.ActivityState == "Deleted")
 }
