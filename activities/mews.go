@@ -351,6 +351,7 @@ func documentOf(customerID string, t mews.DocumentType, d rules.Verified) mews.I
 		Type:               t,
 		Number:             d.Number,
 		IssuingCountryCode: d.IssuingCountry,
+		IssuingCity:        d.IssuingCity,
 	}
 	if d.ExpirationDate != nil {
 		p.ExpirationDate = mews.DocumentDate{Date: mews.Date{Year: d.ExpirationDate.Year, Month: d.ExpirationDate.Month, Day: d.ExpirationDate.Day}}
@@ -399,6 +400,9 @@ func documentUpdate(have mews.IdentityDocument, want mews.IdentityDocumentParame
 	}
 	if want.IssuingCountryCode != "" && (have.IssuingCountryCode == nil || *have.IssuingCountryCode != want.IssuingCountryCode) {
 		u.IssuingCountryCode, changed = mews.Set(want.IssuingCountryCode), true
+	}
+	if want.IssuingCity != "" && (have.IssuingCity == nil || *have.IssuingCity != want.IssuingCity) {
+		u.IssuingCity, changed = mews.Set(want.IssuingCity), true
 	}
 	return u, changed
 }

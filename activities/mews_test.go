@@ -286,3 +286,36 @@ func TestUpdateMewsSkipsAnInactiveCustomer(t *testing.T) {
 		t.Fatalf("the deleted customer was reused: %+v", res)
 	}
 }
+
+// The scanned place of issue becomes the Mews document's IssuingCity, on a
+// new document and on the guest's document Mews held without one.
+func TestUpdateMewsSendsThePlaceOfIssue(t *testing.T) {
+	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+	a := newMews(t, sb)
+	in := mewsInput()
+	in.Document.IssuingCity = "Roma"
+	in.Profile.BirthPlace = "Rome, RM, ITA"
+	if _, err := runUpdateMews(t, a, in); err != nil {
+		t.Fatal(err)
+	}
+	c, docs := sb.Customers(mewsAccess)[0], sb.Documents(mewsAccess)
+	if deref(c.BirthPlace) != "Rome, RM, ITA" {
+		t.Errorf("BirthPlace %q", deref(c.BirthPlace))
+	}
+	if len(docs) != 1 || deref(docs[0].IssuingCity) != "Roma" {
+		t.Fatalf("documents %+v, want one issued in Roma", docs)
+	}
+
+	other := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Verdi", LoyaltyCode: ptr(MarkerFor(2, 3))})
+	sb.AddDocument(mewsAccess, mewssandbox.IdentityDocument{CustomerID: other, Type: "Passport", Number: "YA1234567", IssuingCountryCode: ptr("IT")})
+	in.Marker = MarkerFor(2, 3)
+	res, err := runUpdateMews(t, a, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range sb.Documents(mewsAccess) {
+		if d.CustomerID == other && (deref(d.IssuingCity) != "Roma" || !res.DocumentUpdate) {
+			t.Errorf("the held document was not given its place of issue: %+v, %+v", d, res)
+		}
+	}
+}
