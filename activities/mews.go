@@ -220,7 +220,7 @@ func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*m
 			}
 			log.Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
 		}
-		if cu != nil && bool(cu.IsActive) {
+		if cu != nil && cu.IsActive {
 			return cu, nil
 		}
 	}

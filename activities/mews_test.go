@@ -319,3 +319,21 @@ func TestUpdateMewsSendsThePlaceOfIssue(t *testing.T) {
 		}
 	}
 }
+
+// A Mews answer in an undocumented form goes to staff as a refusal; a
+// retry would read the same answer.
+func TestUpdateMewsUndocumentedAnswerIsNotRetried(t *testing.T) {
+	a := newMews(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"Customers":[{"Id":"x","LastName":"Rossi","HasOtaEmail":"0"}],"Documents":[],"Cursor":null}`))
+	}))
+	_, err := runUpdateMews(t, a, mewsInput())
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != ErrVendorRefused || !app.NonRetryable() {
+		t.Fatalf("an undocumented answer must be a non-retryable %s: %v", ErrVendorRefused, err)
+	}
+	var fault VendorFault
+	if err := app.Details(&fault); err != nil || !strings.Contains(fault.Message, "HasOtaEmail") || strings.Contains(fault.Message, "Rossi") {
+		t.Errorf("staff must learn which field, without its value: %+v %v", fault, err)
+	}
+}
