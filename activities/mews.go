@@ -190,35 +190,32 @@ const maxMergeHops = 5
 // Inactive customers are asked for too, so that one merged away is found
 // whether or not Mews keeps it active, and then skipped unless merged.
 func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*mews.Customer, error) {
-	log := activity.GetLogger(ctx)
-	page, err := c.AllCustomers(ctx, withInactive(l.req))
+	found, err := a.matching(ctx, c, l)
 	if err != nil {
 		return nil, err
 	}
-	var ignored []string
-	defer func() {
-		if len(ignored) > 0 {
-			log.Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
-				"ignored", len(ignored), "mews_customer_ids", ignored[:min(len(ignored), 10)])
-		}
-	}()
-	for i := range page.Customers {
-		cu := &page.Customers[i]
-		if !l.matches(*cu) {
-			ignored = append(ignored, cu.ID)
-			continue
-		}
+	for i := range found {
+		cu := &found[i]
 		for hop := 0; cu != nil && cu.MergeTargetID != nil; hop++ {
 			if hop == maxMergeHops {
-				log.Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", page.Customers[i].ID)
+				activity.GetLogger(ctx).Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", found[i].ID)
 				cu = nil
 				break
 			}
-			from := cu.ID
-			if cu, err = a.customerByID(ctx, c, *cu.MergeTargetID); err != nil {
+			from, target := cu.ID, *cu.MergeTargetID
+			targets, err := a.matching(ctx, c, customerLookup{
+				name:    "merge_target",
+				req:     mews.GetCustomersRequest{CustomerIDs: []string{target}},
+				matches: func(t mews.Customer) bool { return strings.EqualFold(t.ID, target) },
+			})
+			if err != nil {
 				return nil, err
 			}
-			log.Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
+			cu = nil
+			if len(targets) > 0 {
+				cu = &targets[0]
+			}
+			activity.GetLogger(ctx).Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
 		}
 		if cu != nil && cu.IsActive {
 			return cu, nil
@@ -227,20 +224,27 @@ func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*m
 	return nil, nil
 }
 
-// customerByID fetches one customer, active or not; nil when Mews has no
-// customer with that id.
-func (a *Mews) customerByID(ctx context.Context, c *mews.Client, id string) (*mews.Customer, error) {
-	page, err := c.GetCustomers(ctx, withInactive(mews.GetCustomersRequest{CustomerIDs: []string{id}}))
+// matching returns the customers, active or not, that Mews answers to l
+// and that really match it; the others are logged by id and dropped.
+func (a *Mews) matching(ctx context.Context, c *mews.Client, l customerLookup) ([]mews.Customer, error) {
+	page, err := c.AllCustomers(ctx, withInactive(l.req))
 	if err != nil {
 		return nil, err
 	}
-	for i := range page.Customers {
-		if strings.EqualFold(page.Customers[i].ID, id) {
-			return &page.Customers[i], nil
+	var found []mews.Customer
+	var ignored []string
+	for _, cu := range page.Customers {
+		if l.matches(cu) {
+			found = append(found, cu)
+		} else {
+			ignored = append(ignored, cu.ID)
 		}
-		activity.GetLogger(ctx).Warn("Mews answered another customer than the id asked; ignored", "mews_customer_id", page.Customers[i].ID)
 	}
-	return nil, nil
+	if len(ignored) > 0 {
+		activity.GetLogger(ctx).Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
+			"ignored", len(ignored), "mews_customer_ids", ignored[:min(len(ignored), 10)])
+	}
+	return found, nil
 }
 
 func withInactive(req mews.GetCustomersRequest) mews.GetCustomersRequest {

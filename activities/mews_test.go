@@ -243,14 +243,18 @@ func TestUpdateMewsTakesOnlyCustomersMatchingTheLookup(t *testing.T) {
 // the guest is written into the merge target, whether Mews keeps the merged
 // customer active or not, and no third customer is added.
 func TestUpdateMewsFollowsAMergedCustomerToItsTarget(t *testing.T) {
-	for _, inactive := range []bool{false, true} {
-		t.Run(fmt.Sprintf("merged inactive %v", inactive), func(t *testing.T) {
+	for _, tc := range []struct {
+		inactive bool
+		ignored  []string
+	}{{false, nil}, {true, nil}, {false, []string{"CustomerIds"}}} {
+		t.Run(fmt.Sprintf("merged inactive %v, ignored %v", tc.inactive, tc.ignored), func(t *testing.T) {
 			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess},
-				MergedInactive: inactive})
+				MergedInactive: tc.inactive, IgnoredFilters: tc.ignored})
 			in := mewsInput()
 			target := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi-Bianchi", FirstName: ptr("Anna Maria")})
 			source := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: ptr("Anna"), LoyaltyCode: ptr(in.Marker)})
 			sb.Merge(mewsAccess, source, target)
+			sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Verdi"}) // newest, first in any unfiltered answer
 
 			res, err := runUpdateMews(t, newMews(t, sb), in)
 			if err != nil {
@@ -259,8 +263,8 @@ func TestUpdateMewsFollowsAMergedCustomerToItsTarget(t *testing.T) {
 			if res.CustomerID != target || res.CustomerAdded {
 				t.Fatalf("result %+v, want the merge target %s", res, target)
 			}
-			if n := len(sb.Customers(mewsAccess)); n != 2 {
-				t.Errorf("Mews holds %d customers, want the 2 merged ones", n)
+			if n := len(sb.Customers(mewsAccess)); n != 3 {
+				t.Errorf("Mews holds %d customers, want the 3 seeded", n)
 			}
 			if docs := sb.Documents(mewsAccess); len(docs) != 1 || docs[0].CustomerID != target {
 				t.Errorf("documents %+v, want one on the merge target", docs)
