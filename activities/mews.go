@@ -124,52 +124,133 @@ var mewsID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // guestflow added earlier (its marker), the PMS link, the e-mail, and last
 // the full name with the birth date. A name alone is never enough.
 func (a *Mews) findCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
-	only := func(req mews.GetCustomersRequest, keep func(mews.Customer) bool) (*mews.Customer, error) {
-		req.Extent = mews.CustomerExtent{Customers: true}
-		page, err := c.AllCustomers(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for i := range page.Customers {
-			if cu := page.Customers[i]; !deleted(cu) && (keep == nil || keep(cu)) {
-				return &cu, nil
-			}
-		}
-		return nil, nil
-	}
-	lookups := []func() (*mews.Customer, error){
-		func() (*mews.Customer, error) {
-			return only(mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			if !mewsID.MatchString(in.PMSGuestID) {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			if in.Profile.Email == "" {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{Emails: []string{in.Profile.Email}}, nil)
-		},
-		func() (*mews.Customer, error) {
-			p := in.Profile
-			if p.FirstName == "" || p.LastName == "" || p.BirthDate == nil {
-				return nil, nil
-			}
-			return only(mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}}, func(cu mews.Customer) bool {
-				return cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
-			})
-		},
-	}
-	for _, lookup := range lookups {
-		cu, err := lookup()
+	for _, l := range customerLookups(in) {
+		cu, err := a.lookUp(ctx, c, l)
 		if err != nil || cu != nil {
 			return cu, err
 		}
 	}
 	return nil, nil
+}
+
+// customerLookup is one way of finding the guest: the filter Mews is sent,
+// and the test each customer it answers must pass, since a server that
+// ignores or widens a filter must never hand guestflow another guest's
+// profile to fill.
+type customerLookup struct {
+	name    string // for logs: which lookup, never its values
+	req     mews.GetCustomersRequest
+	matches func(mews.Customer) bool
+}
+
+// customerLookups are the lookups the guest's data allows, in findCustomer's
+// order.
+func customerLookups(in UpdateMewsInput) []customerLookup {
+	p := in.Profile
+	same := func(a string, b *string) bool {
+		return b != nil && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(*b))
+	}
+	ls := []customerLookup{{
+		name:    "marker",
+		req:     mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}},
+		matches: func(cu mews.Customer) bool { return same(in.Marker, cu.LoyaltyCode) },
+	}}
+	if mewsID.MatchString(in.PMSGuestID) {
+		ls = append(ls, customerLookup{
+			name:    "pms_guest_id",
+			req:     mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}},
+			matches: func(cu mews.Customer) bool { return same(in.PMSGuestID, &cu.ID) },
+		})
+	}
+	if strings.TrimSpace(p.Email) != "" {
+		ls = append(ls, customerLookup{
+			name:    "email",
+			req:     mews.GetCustomersRequest{Emails: []string{p.Email}},
+			matches: func(cu mews.Customer) bool { return same(p.Email, cu.Email) },
+		})
+	}
+	if strings.TrimSpace(p.FirstName) != "" && strings.TrimSpace(p.LastName) != "" && p.BirthDate != nil {
+		ls = append(ls, customerLookup{
+			name: "name_and_birth_date",
+			req:  mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}},
+			matches: func(cu mews.Customer) bool {
+				return same(p.FirstName, cu.FirstName) && same(p.LastName, &cu.LastName) &&
+					cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
+			},
+		})
+	}
+	return ls
+}
+
+// maxMergeHops bounds how far a chain of merged customers is followed.
+const maxMergeHops = 5
+
+// lookUp returns the first customer Mews answers to l that really matches
+// it, followed to the customer it was merged into; nil when there is none.
+// Inactive customers are asked for too, so that one merged away is found
+// whether or not Mews keeps it active, and then skipped unless merged.
+func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*mews.Customer, error) {
+	found, err := a.matching(ctx, c, l)
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		cu := &found[i]
+		for hop := 0; cu != nil && cu.MergeTargetID != nil; hop++ {
+			if hop == maxMergeHops {
+				activity.GetLogger(ctx).Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", found[i].ID)
+				cu = nil
+				break
+			}
+			from, target := cu.ID, *cu.MergeTargetID
+			targets, err := a.matching(ctx, c, customerLookup{
+				name:    "merge_target",
+				req:     mews.GetCustomersRequest{CustomerIDs: []string{target}},
+				matches: func(t mews.Customer) bool { return strings.EqualFold(t.ID, target) },
+			})
+			if err != nil {
+				return nil, err
+			}
+			cu = nil
+			if len(targets) > 0 {
+				cu = &targets[0]
+			}
+			activity.GetLogger(ctx).Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
+		}
+		if cu != nil && cu.IsActive {
+			return cu, nil
+		}
+	}
+	return nil, nil
+}
+
+// matching returns the customers, active or not, that Mews answers to l
+// and that really match it; the others are logged by id and dropped.
+func (a *Mews) matching(ctx context.Context, c *mews.Client, l customerLookup) ([]mews.Customer, error) {
+	page, err := c.AllCustomers(ctx, withInactive(l.req))
+	if err != nil {
+		return nil, err
+	}
+	var found []mews.Customer
+	var ignored []string
+	for _, cu := range page.Customers {
+		if l.matches(cu) {
+			found = append(found, cu)
+		} else {
+			ignored = append(ignored, cu.ID)
+		}
+	}
+	if len(ignored) > 0 {
+		activity.GetLogger(ctx).Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
+			"ignored", len(ignored), "mews_customer_ids", ignored[:min(len(ignored), 10)])
+	}
+	return found, nil
+}
+
+func withInactive(req mews.GetCustomersRequest) mews.GetCustomersRequest {
+	req.Extent = mews.CustomerExtent{Customers: true}
+	req.ActivityStates = []string{mews.ActivityActive, mews.ActivityDeleted}
+	return req
 }
 
 func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
@@ -274,6 +355,7 @@ func documentOf(customerID string, t mews.DocumentType, d rules.Verified) mews.I
 		Type:               t,
 		Number:             d.Number,
 		IssuingCountryCode: d.IssuingCountry,
+		IssuingCity:        d.IssuingCity,
 	}
 	if d.ExpirationDate != nil {
 		p.ExpirationDate = mews.DocumentDate{Date: mews.Date{Year: d.ExpirationDate.Year, Month: d.ExpirationDate.Month, Day: d.ExpirationDate.Day}}
@@ -323,6 +405,9 @@ func documentUpdate(have mews.IdentityDocument, want mews.IdentityDocumentParame
 	if want.IssuingCountryCode != "" && (have.IssuingCountryCode == nil || *have.IssuingCountryCode != want.IssuingCountryCode) {
 		u.IssuingCountryCode, changed = mews.Set(want.IssuingCountryCode), true
 	}
+	if want.IssuingCity != "" && (have.IssuingCity == nil || *have.IssuingCity != want.IssuingCity) {
+		u.IssuingCity, changed = mews.Set(want.IssuingCity), true
+	}
 	return u, changed
 }
 
@@ -337,9 +422,4 @@ func optional[T ~string](v T) *T {
 // MarkerFor is the LoyaltyCode guestflow gives the Mews customers it adds.
 func MarkerFor(reservationID, customerID int64) string {
 	return fmt.Sprintf("GF-%d-%d", reservationID, customerID)
-}
-
-// deleted tells a deleted or merged-away customer, which must not be reused.
-func deleted(c mews.Customer) bool {
-	return c.MergeTargetID != nil || (c.ActivityState != nil && *c.ActivityState == "Deleted")
 }

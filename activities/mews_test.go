@@ -2,6 +2,7 @@ package activities
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -204,3 +205,139 @@ func TestUpdateMewsRefusalIsNotRetried(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A Mews that ignores a lookup's filter answers other guests' customers;
+// none of them may be taken for the guest, whose own customer is added.
+func TestUpdateMewsTakesOnlyCustomersMatchingTheLookup(t *testing.T) {
+	for _, ignored := range [][]string{{"LoyaltyCodes"}, {"CustomerIds"}, {"Emails"}, {"FirstNames", "LastNames"}} {
+		t.Run(strings.Join(ignored, "+"), func(t *testing.T) {
+			in := mewsInput()
+			in.PMSGuestID = "0b4a2c9e-3f1d-4e5a-9b8c-7d6e5f4a3b2c" // a Mews id, of no customer there
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess},
+				IgnoredFilters: ignored})
+			// Another guest born the same day, whose profile lacks what the scan has.
+			other := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Bianchi", FirstName: ptr("Marco"),
+				Email: ptr("marco@example.com"), LoyaltyCode: ptr(MarkerFor(1, 2)), BirthDate: ptr("1980-05-01")})
+
+			res, err := runUpdateMews(t, newMews(t, sb), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.CustomerID == other || !res.CustomerAdded {
+				t.Fatalf("another guest's customer was taken: %+v", res)
+			}
+			c := sb.Customers(mewsAccess)[0]
+			if c.ID != other || c.Phone != nil || c.NationalityCode != nil {
+				t.Errorf("the other guest's profile was written: %+v", c)
+			}
+			for _, d := range sb.Documents(mewsAccess) {
+				if d.CustomerID == other {
+					t.Errorf("a document was written into the other guest's profile")
+				}
+			}
+		})
+	}
+}
+
+// Staff merged the customer guestflow added into the hotel's own profile:
+// the guest is written into the merge target, whether Mews keeps the merged
+// customer active or not, and no third customer is added.
+func TestUpdateMewsFollowsAMergedCustomerToItsTarget(t *testing.T) {
+	for _, tc := range []struct {
+		inactive bool
+		ignored  []string
+	}{{false, nil}, {true, nil}, {false, []string{"CustomerIds"}}} {
+		t.Run(fmt.Sprintf("merged inactive %v, ignored %v", tc.inactive, tc.ignored), func(t *testing.T) {
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess},
+				MergedInactive: tc.inactive, IgnoredFilters: tc.ignored})
+			in := mewsInput()
+			target := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi-Bianchi", FirstName: ptr("Anna Maria")})
+			source := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: ptr("Anna"), LoyaltyCode: ptr(in.Marker)})
+			sb.Merge(mewsAccess, source, target)
+			sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Verdi"}) // newest, first in any unfiltered answer
+
+			res, err := runUpdateMews(t, newMews(t, sb), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.CustomerID != target || res.CustomerAdded {
+				t.Fatalf("result %+v, want the merge target %s", res, target)
+			}
+			if n := len(sb.Customers(mewsAccess)); n != 3 {
+				t.Errorf("Mews holds %d customers, want the 3 seeded", n)
+			}
+			if docs := sb.Documents(mewsAccess); len(docs) != 1 || docs[0].CustomerID != target {
+				t.Errorf("documents %+v, want one on the merge target", docs)
+			}
+		})
+	}
+}
+
+// A deleted customer is known by IsActive; ActivityState is deprecated and
+// may be null. A Mews that answers it anyway does not make it the guest's.
+func TestUpdateMewsSkipsAnInactiveCustomer(t *testing.T) {
+	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess},
+		IgnoredFilters: []string{"ActivityStates"}})
+	in := mewsInput()
+	gone := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: ptr("Anna"), LoyaltyCode: ptr(in.Marker)})
+	sb.DeleteCustomer(mewsAccess, gone)
+
+	res, err := runUpdateMews(t, newMews(t, sb), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CustomerID == gone || !res.CustomerAdded {
+		t.Fatalf("the deleted customer was reused: %+v", res)
+	}
+}
+
+// The scanned place of issue becomes the Mews document's IssuingCity, on a
+// new document and on the guest's document Mews held without one.
+func TestUpdateMewsSendsThePlaceOfIssue(t *testing.T) {
+	sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+	a := newMews(t, sb)
+	in := mewsInput()
+	in.Document.IssuingCity = "Roma"
+	in.Profile.BirthPlace = "Rome, RM, ITA"
+	if _, err := runUpdateMews(t, a, in); err != nil {
+		t.Fatal(err)
+	}
+	c, docs := sb.Customers(mewsAccess)[0], sb.Documents(mewsAccess)
+	if deref(c.BirthPlace) != "Rome, RM, ITA" {
+		t.Errorf("BirthPlace %q", deref(c.BirthPlace))
+	}
+	if len(docs) != 1 || deref(docs[0].IssuingCity) != "Roma" {
+		t.Fatalf("documents %+v, want one issued in Roma", docs)
+	}
+
+	other := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Verdi", LoyaltyCode: ptr(MarkerFor(2, 3))})
+	sb.AddDocument(mewsAccess, mewssandbox.IdentityDocument{CustomerID: other, Type: "Passport", Number: "YA1234567", IssuingCountryCode: ptr("IT")})
+	in.Marker = MarkerFor(2, 3)
+	res, err := runUpdateMews(t, a, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range sb.Documents(mewsAccess) {
+		if d.CustomerID == other && (deref(d.IssuingCity) != "Roma" || !res.DocumentUpdate) {
+			t.Errorf("the held document was not given its place of issue: %+v, %+v", d, res)
+		}
+	}
+}
+
+// A Mews answer in an undocumented form goes to staff as a refusal; a
+// retry would read the same answer.
+func TestUpdateMewsUndocumentedAnswerIsNotRetried(t *testing.T) {
+	a := newMews(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"Customers":[{"Id":"x","LastName":"Rossi","HasOtaEmail":"0"}],"Documents":[],"Cursor":null}`))
+	}))
+	_, err := runUpdateMews(t, a, mewsInput())
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != ErrVendorRefused || !app.NonRetryable() {
+		t.Fatalf("an undocumented answer must be a non-retryable %s: %v", ErrVendorRefused, err)
+	}
+	var fault VendorFault
+	if err := app.Details(&fault); err != nil || !strings.Contains(fault.Message, "HasOtaEmail") || strings.Contains(fault.Message, "Rossi") {
+		t.Errorf("staff must learn which field, without its value: %+v %v", fault, err)
+	}
+}

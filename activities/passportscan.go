@@ -280,7 +280,7 @@ func guestOf(branchID string, r passportscan.Reservation, cr passportscan.Custom
 			FirstName:   str(c.FirstName),
 			LastName:    str(c.LastName),
 			BirthDate:   date(c.BirthDate),
-			BirthPlace:  str(c.BirthCity),
+			BirthPlace:  rules.BirthPlace(str(c.BirthCity), str(c.BirthProvince), str(c.BirthNation)),
 			Nationality: alpha2(str(c.Nationality)),
 			Sex:         rules.Sex(c.Sex()),
 		},
@@ -315,6 +315,7 @@ func guestOf(branchID string, r passportscan.Reservation, cr passportscan.Custom
 			IssueDate:      date(d.IssueDate),
 			ExpirationDate: date(d.ExpirationDate),
 			IssueCountry:   str(d.IssueCountry),
+			IssuePlace:     str(d.IssuePlace),
 			BadRecognized:  c.BadRecognized.Bool(),
 		}
 		if d.DocumentNumber != nil {

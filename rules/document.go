@@ -29,7 +29,9 @@ type Document struct {
 	IssueDate      *Date        `json:"issueDate,omitempty"`
 	ExpirationDate *Date        `json:"expirationDate,omitempty"`
 	// IssueCountry is ISO 3166 alpha-3 (or an ICAO code) as scanned.
-	IssueCountry  string `json:"issueCountry"`
+	IssueCountry string `json:"issueCountry"`
+	// IssuePlace is the city the document was issued in, as scanned.
+	IssuePlace    string `json:"issuePlace,omitempty"`
 	BadRecognized *bool  `json:"badRecognized,omitempty"`
 }
 
@@ -41,6 +43,8 @@ type Verified struct {
 	ExpirationDate *Date        `json:"expirationDate,omitempty"`
 	// IssuingCountry is ISO 3166-1 alpha-2.
 	IssuingCountry string `json:"issuingCountry"`
+	// IssuingCity is the document's place of issue, "" when not scanned.
+	IssuingCity string `json:"issuingCity,omitempty"`
 }
 
 // VerifyDocument applies the hotel's rules to the guest's document for a stay
@@ -95,6 +99,7 @@ func VerifyDocument(doc *Document, arrival Date, accepted []DocumentType) (Verif
 		IssueDate:      nonZero(doc.IssueDate),
 		ExpirationDate: nonZero(doc.ExpirationDate),
 		IssuingCountry: alpha2,
+		IssuingCity:    strings.TrimSpace(doc.IssuePlace),
 	}, ""
 }
 

@@ -132,3 +132,15 @@ func TestVerifiedCopiesDates(t *testing.T) {
 		t.Errorf("round trip %s gave %+v", b, back)
 	}
 }
+
+// The place of issue travels to Mews as the document's IssuingCity.
+func TestVerifiedCarriesThePlaceOfIssue(t *testing.T) {
+	doc := &Document{Type: IdentityCard, Number: "787667789", IssueCountry: "USA", IssuePlace: " North Caldwell "}
+	v, reason := VerifyDocument(doc, d("2010-02-07"), nil)
+	if reason != "" {
+		t.Fatal(reason)
+	}
+	if v.IssuingCity != "North Caldwell" {
+		t.Errorf("IssuingCity = %q, want the scanned place of issue", v.IssuingCity)
+	}
+}

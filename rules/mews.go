@@ -71,6 +71,21 @@ func (a Address) IsEmpty() bool {
 	return blank(a.Line1) && blank(a.City) && blank(a.PostalCode) && blank(a.Country)
 }
 
+// BirthPlace is Mews' free-text place of birth made of what the scan has:
+// the parts present, in order, joined by commas ("Rome, RM, ITA"); a part
+// repeating the one before it ("Roma, Roma") is left out.
+func BirthPlace(city, province, nation string) string {
+	var parts []string
+	for _, p := range []string{city, province, nation} {
+		p = strings.TrimSpace(p)
+		if p == "" || (len(parts) > 0 && strings.EqualFold(parts[len(parts)-1], p)) {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Profile is the part of a Mews customer guestflow may write: what Mews holds
 // already, or what the scan says. Countries are ISO 3166-1 alpha-2, Sex is
 // Mews' enum.

@@ -145,3 +145,18 @@ func TestProfileChangesFields(t *testing.T) {
 		t.Error("empty changes should list no fields")
 	}
 }
+
+func TestBirthPlace(t *testing.T) {
+	for _, tt := range []struct{ city, province, nation, want string }{
+		{"Rome", "RM", "ITA", "Rome, RM, ITA"},
+		{"Rome", "", "ITA", "Rome, ITA"},
+		{"", "", "ITA", "ITA"},
+		{" Newark ", "Essex County", "", "Newark, Essex County"},
+		{"Roma", "roma", "ITA", "Roma, ITA"},
+		{"", " ", "", ""},
+	} {
+		if got := BirthPlace(tt.city, tt.province, tt.nation); got != tt.want {
+			t.Errorf("BirthPlace(%q, %q, %q) = %q, want %q", tt.city, tt.province, tt.nation, got, tt.want)
+		}
+	}
+}

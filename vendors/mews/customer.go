@@ -56,7 +56,7 @@ type Customer struct {
 	BirthPlace              *string          `json:"BirthPlace"`
 	Occupation              *string          `json:"Occupation"`
 	Email                   *string          `json:"Email"`
-	HasOtaEmail             Flag             `json:"HasOtaEmail"`
+	HasOtaEmail             bool             `json:"HasOtaEmail"`
 	Phone                   *string          `json:"Phone"`
 	TaxIdentificationNumber *string          `json:"TaxIdentificationNumber"`
 	LoyaltyCode             *string          `json:"LoyaltyCode"`
@@ -74,7 +74,7 @@ type Customer struct {
 	ItalianFiscalCode       *string          `json:"ItalianFiscalCode"`
 	CompanyID               *string          `json:"CompanyId"`
 	MergeTargetID           *string          `json:"MergeTargetId"`
-	IsActive                Flag             `json:"IsActive"`
+	IsActive                bool             `json:"IsActive"`
 	PreferredSpaceFeatures  []string         `json:"PreferredSpaceFeatures"`
 
 	// Deprecated by Mews in favour of Documents and AddressId, but still

@@ -278,13 +278,16 @@ func TestGoldenRequestsEncodeAsDocumented(t *testing.T) {
 	}
 }
 
-func TestLenientDecoding(t *testing.T) {
+// The forms the document shows decode: ISO 8601 dates and times (with or
+// without seconds, fraction or zone), the identity document's older date
+// names, fields Mews adds later.
+func TestDecodingReadsTheDocumentedForms(t *testing.T) {
 	var c Customer
-	require.NoError(t, json.Unmarshal([]byte(`{"Id":"x","HasOtaEmail":"1","IsActive":0,"BirthDate":"1983-12-31T00:00:00Z",
+	require.NoError(t, json.Unmarshal([]byte(`{"Id":"x","HasOtaEmail":true,"IsActive":false,"BirthDate":"1983-12-31T00:00:00Z",
 		"CreatedUtc":"2018-01-01T10:00:00","UpdatedUtc":"2018-01-01T10:00:00.123+02:00",
-		"Address":{"Id":"a","Latitude":"28.5","Longitude":-1.25},"SomethingNew":{"x":1}}`), &c))
-	assert.True(t, bool(c.HasOtaEmail))
-	assert.False(t, bool(c.IsActive))
+		"Address":{"Id":"a","Latitude":28.5,"Longitude":-1.25},"SomethingNew":{"x":1}}`), &c))
+	assert.True(t, c.HasOtaEmail)
+	assert.False(t, c.IsActive)
 	assert.Equal(t, date("1983-12-31"), c.BirthDate)
 	assert.Equal(t, time.Date(2018, 1, 1, 10, 0, 0, 0, time.UTC), c.CreatedUtc.Time)
 	assert.Equal(t, time.Date(2018, 1, 1, 8, 0, 0, 123e6, time.UTC), c.UpdatedUtc.Time)
@@ -296,8 +299,17 @@ func TestLenientDecoding(t *testing.T) {
 	assert.Equal(t, day("2031-02-03"), d.ExpirationDate)
 	assert.Equal(t, day("2021-02-03"), d.IssuanceDate)
 	assert.Equal(t, "", d.Number)
+}
 
-	for _, bad := range []string{`{"BirthDate":"31.12.1983"}`, `{"IsActive":"maybe"}`, `{"CreatedUtc":"yesterday"}`} {
+// Anything else is refused, so the call fails instead of a guess reading
+// it: booleans as strings or digits, dates with a space or around spaces,
+// a date where a time belongs.
+func TestDecodingRefusesUndocumentedForms(t *testing.T) {
+	for _, bad := range []string{
+		`{"BirthDate":"31.12.1983"}`, `{"BirthDate":"1983-12-31 00:00:00"}`, `{"BirthDate":" 1983-12-31"}`,
+		`{"IsActive":"maybe"}`, `{"IsActive":"true"}`, `{"IsActive":1}`, `{"HasOtaEmail":"0"}`,
+		`{"CreatedUtc":"yesterday"}`, `{"CreatedUtc":"2018-01-01"}`, `{"CreatedUtc":" 2018-01-01T10:00:00Z"}`,
+	} {
 		assert.Error(t, json.Unmarshal([]byte(bad), &Customer{}), bad)
 	}
 }

@@ -1,33 +1,23 @@
 package mews
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// Flag is a boolean that also decodes from "true"/"false", 1/0 and "1"/"0",
-// so a vendor-side serializer change cannot fail a whole page of customers.
-type Flag bool
+// formError is a value not in a form the document shows. Its text names
+// the form only, never the value, which may be personal data.
+type formError string
 
-func (f *Flag) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
-	switch strings.ToLower(s) {
-	case "true", "1":
-		*f = true
-	case "false", "0", "", "null":
-		*f = false
-	default:
-		return errors.New("mews: flag is neither true nor false")
-	}
-	return nil
-}
+func (e formError) Error() string { return "mews: " + string(e) }
+
+const errDate = formError("date is not ISO 8601")
 
 // Date is a calendar date (a birth date, a document's expiry). Mews sends
-// "YYYY-MM-DD"; a full ISO 8601 timestamp decodes to the date it names.
+// "YYYY-MM-DD"; the identity-document operations send the date's midnight
+// as an ISO 8601 timestamp, which decodes to the date it names.
 type Date struct {
 	Year  int
 	Month time.Month
@@ -42,13 +32,12 @@ func DateOf(t time.Time) Date {
 
 // ParseDate reads "YYYY-MM-DD", optionally followed by an ISO 8601 time.
 func ParseDate(s string) (Date, error) {
-	s = strings.TrimSpace(s)
-	if len(s) < 10 || (len(s) > 10 && s[10] != 'T' && s[10] != ' ') {
-		return Date{}, errors.New("mews: date is not ISO 8601")
+	if len(s) < 10 || (len(s) > 10 && s[10] != 'T') {
+		return Date{}, errDate
 	}
 	t, err := time.Parse(time.DateOnly, s[:10])
 	if err != nil {
-		return Date{}, errors.New("mews: date is not ISO 8601")
+		return Date{}, errDate
 	}
 	return DateOf(t), nil
 }
@@ -70,7 +59,7 @@ func (d Date) MarshalJSON() ([]byte, error) {
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s *string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New("mews: date is not a string")
+		return formError("date is not a string")
 	}
 	if s == nil || *s == "" {
 		*d = Date{}
@@ -96,13 +85,14 @@ func (d DocumentDate) MarshalJSON() ([]byte, error) {
 	return json.Marshal(d.String() + "T00:00:00Z")
 }
 
-// Time is an ISO 8601 instant; Mews sends UTC. A timestamp without a zone
-// is read as UTC, one without seconds as the full minute. It encodes as UTC
-// with a Z suffix.
+// Time is an ISO 8601 date and time; Mews sends UTC. A timestamp without
+// a zone is read as UTC, as the document says Mews' times are, and one
+// without seconds as the full minute, as ISO 8601 allows. A date alone is
+// not a time. It encodes as UTC with a Z suffix.
 type Time struct{ time.Time }
 
 var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05",
-	"2006-01-02T15:04Z07:00", "2006-01-02T15:04", time.DateOnly}
+	"2006-01-02T15:04Z07:00", "2006-01-02T15:04"}
 
 func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
@@ -114,21 +104,21 @@ func (t Time) MarshalJSON() ([]byte, error) {
 func (t *Time) UnmarshalJSON(b []byte) error {
 	var s *string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New("mews: timestamp is not a string")
+		return formError("timestamp is not a string")
 	}
 	if s == nil || *s == "" {
 		*t = Time{}
 		return nil
 	}
 	// ISO 8601 letters are case-insensitive; Go's layouts want them upper.
-	v := strings.ToUpper(strings.TrimSpace(*s))
+	v := strings.ToUpper(*s)
 	for _, layout := range timeLayouts {
 		if parsed, err := time.Parse(layout, v); err == nil {
 			*t = Time{parsed.UTC()}
 			return nil
 		}
 	}
-	return errors.New("mews: timestamp is not ISO 8601")
+	return formError("timestamp is not ISO 8601")
 }
 
 // Update is the {"Value": ...} wrapper of Mews' update operations. A nil

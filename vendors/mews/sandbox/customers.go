@@ -99,10 +99,13 @@ func (s *Server) getCustomers(e *enterprise, body []byte) (any, *failure) {
 	v.maxItems("LoyaltyCodes", len(req.LoyaltyCodes), 1000)
 	v.allOf("ActivityStates", req.ActivityStates, "Active", "Deleted")
 	ids := set(v.guids("CustomerIds", req.CustomerIds), false)
+	if contains(s.opts.IgnoredFilters, "CustomerIds") {
+		ids = set(nil, false)
+	}
 	companies := set(v.guids("CompanyIds", req.CompanyIds), false)
 	created := v.interval("CreatedUtc", req.CreatedUtc)
 	updated := v.interval("UpdatedUtc", req.UpdatedUtc)
-	v.interval("DeletedUtc", req.DeletedUtc)
+	deletedIn := v.interval("DeletedUtc", req.DeletedUtc)
 	if len(req.CustomerIds)+len(req.CompanyIds)+len(req.Emails)+len(req.FirstNames)+len(req.LastNames)+len(req.LoyaltyCodes) == 0 &&
 		req.CreatedUtc == nil && req.UpdatedUtc == nil && req.DeletedUtc == nil {
 		v.fail("CustomerIds are required when no other filter is given.")
@@ -110,13 +113,26 @@ func (s *Server) getCustomers(e *enterprise, body []byte) (any, *failure) {
 	if v.f != nil {
 		return nil, v.f
 	}
-	emails, firstNames := set(req.Emails, true), set(req.FirstNames, true)
-	lastNames, loyalty := set(req.LastNames, true), set(req.LoyaltyCodes, false)
-	// Customers are never deleted here, so a request for deleted ones only
-	// finds nothing.
-	activeWanted := (len(req.ActivityStates) == 0 || contains(req.ActivityStates, "Active")) && req.DeletedUtc == nil
+	applied := func(filter string, values []string) []string {
+		if contains(s.opts.IgnoredFilters, filter) {
+			return nil
+		}
+		return values
+	}
+	emails, firstNames := set(applied("Emails", req.Emails), true), set(applied("FirstNames", req.FirstNames), true)
+	lastNames, loyalty := set(applied("LastNames", req.LastNames), true), set(applied("LoyaltyCodes", req.LoyaltyCodes), false)
+	states := applied("ActivityStates", req.ActivityStates)
+	if states == nil && len(req.ActivityStates) > 0 {
+		states = []string{"Active", "Deleted"}
+	}
+	activeWanted := (len(states) == 0 || contains(states, "Active")) && req.DeletedUtc == nil
+	deletedWanted := contains(states, "Deleted")
 	keep := func(c *Customer) bool {
-		return activeWanted &&
+		state := activeWanted
+		if !c.IsActive {
+			state = deletedWanted && deletedIn(e.deletedUtc[c.ID])
+		}
+		return state &&
 			ids.has(c.ID) && companies.has(deref(c.CompanyID)) &&
 			emails.has(deref(c.Email)) && firstNames.has(deref(c.FirstName)) && lastNames.has(c.LastName) &&
 			loyalty.has(deref(c.LoyaltyCode)) && created(c.CreatedUtc) && updated(c.UpdatedUtc)

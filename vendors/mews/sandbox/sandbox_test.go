@@ -440,3 +440,70 @@ func TestBodyMustBeAJSONObject(t *testing.T) {
 		assert.Contains(t, got.json(t)["Message"], "JSON object", body)
 	}
 }
+
+func customerIDs(t *testing.T, a answer) []string {
+	t.Helper()
+	require.Equal(t, http.StatusOK, a.status, string(a.body))
+	var out struct{ Customers []Customer }
+	require.NoError(t, json.Unmarshal(a.body, &out))
+	var ids []string
+	for _, c := range out.Customers {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// A filter named in IgnoredFilters is checked but not applied: every
+// customer comes back, as from a server that ignores it.
+func TestIgnoredFilters(t *testing.T) {
+	for _, tc := range []struct {
+		filter string
+		value  any
+	}{
+		{"LoyaltyCodes", []string{"GF-1-2"}}, {"Emails", []string{"a@example.com"}},
+		{"FirstNames", []string{"Anna"}}, {"LastNames", []string{"Rossi"}},
+		{"CustomerIds", []string{"fadd5bb6-b428-45d5-94f8-fd0d89fece6d"}},
+	} {
+		t.Run(tc.filter, func(t *testing.T) {
+			fields := map[string]any{"Extent": map[string]any{"Customers": true}, "Limitation": map[string]any{"Count": 10}, tc.filter: tc.value}
+			applied := newSandbox(Options{})
+			applied.AddCustomer(sampleAccess, Customer{LastName: "Bianchi"})
+			assert.Empty(t, customerIDs(t, call(t, applied, "customers/getAll", fields)))
+
+			ignoring := newSandbox(Options{IgnoredFilters: []string{tc.filter}})
+			id := ignoring.AddCustomer(sampleAccess, Customer{LastName: "Bianchi"})
+			assert.Equal(t, []string{id}, customerIDs(t, call(t, ignoring, "customers/getAll", fields)))
+		})
+	}
+}
+
+// A merged customer keeps its data and names the customer it was merged
+// into; with MergedInactive it is also inactive, found among the deleted.
+func TestMergedAndDeletedCustomers(t *testing.T) {
+	for _, inactive := range []bool{false, true} {
+		s := newSandbox(Options{MergedInactive: inactive})
+		target := s.AddCustomer(sampleAccess, Customer{LastName: "Rossi"})
+		source := s.AddCustomer(sampleAccess, Customer{LastName: "Rossi", LoyaltyCode: p("GF-1-2")})
+		s.Merge(sampleAccess, source, target)
+		gone := s.AddCustomer(sampleAccess, Customer{LastName: "Rossi"})
+		s.DeleteCustomer(sampleAccess, gone)
+
+		get := func(states ...string) []string {
+			return customerIDs(t, call(t, s, "customers/getAll", map[string]any{"Extent": map[string]any{"Customers": true},
+				"Limitation": map[string]any{"Count": 10}, "LastNames": []string{"Rossi"}, "ActivityStates": states}))
+		}
+		if inactive {
+			assert.Equal(t, []string{target}, get("Active"))
+			assert.Equal(t, []string{gone, source}, get("Deleted"))
+		} else {
+			assert.Equal(t, []string{source, target}, get("Active"))
+			assert.Equal(t, []string{gone}, get("Deleted"))
+		}
+		assert.Len(t, get("Active", "Deleted"), 3)
+		for _, c := range s.Customers(sampleAccess) {
+			assert.Equal(t, c.ID == source, c.MergeTargetID != nil && *c.MergeTargetID == target, c.ID)
+			assert.Equal(t, c.ID != gone && (c.ID != source || !inactive), c.IsActive, c.ID)
+			assert.Nil(t, c.ActivityState, "deprecated; the sandbox leaves it null")
+		}
+	}
+}

@@ -27,6 +27,18 @@ type Options struct {
 	Window            time.Duration     `toml:"window"`              // sliding; 0 means 30s
 	Faults            sandboxkit.Faults `toml:"faults"`
 	Now               func() time.Time  `toml:"-"` // nil means time.Now
+
+	// IgnoredFilters are customers/getAll filters the sandbox checks but
+	// does not apply, as a server that ignores or widens them would:
+	// "CustomerIds", "LoyaltyCodes", "Emails", "FirstNames", "LastNames",
+	// "ActivityStates".
+	// For tests of the client's own checks of what it is given.
+	IgnoredFilters []string `toml:"ignored_filters"`
+	// MergedInactive makes a customer merged into another (MergeTargetId
+	// set) inactive too. The document says only that MergeTargetId links
+	// the customer to the account it was merged into, not whether the
+	// merged customer stays active, so the sandbox offers both readings.
+	MergedInactive bool `toml:"merged_inactive"`
 }
 
 // Server is the sandbox; it is an http.Handler.

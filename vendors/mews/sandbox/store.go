@@ -20,7 +20,8 @@ type enterprise struct {
 	seq        int64
 	customers  map[string]*Customer // by lower-case id, without deprecated document fields
 	docs       map[string]*IdentityDocument
-	created    map[string]int64 // sequence of every id ever issued, deleted ones too, so old cursors keep working
+	created    map[string]int64  // sequence of every id ever issued, deleted ones too, so old cursors keep working
+	deletedUtc map[string]string // when each inactive customer was deleted or merged away
 	nextNumber int
 }
 
@@ -30,6 +31,7 @@ func newEnterprise() *enterprise {
 		customers:  map[string]*Customer{},
 		docs:       map[string]*IdentityDocument{},
 		created:    map[string]int64{},
+		deletedUtc: map[string]string{},
 		nextNumber: 1,
 	}
 }
@@ -114,6 +116,44 @@ func (s *Server) AddCustomer(accessToken string, c Customer) string {
 		e.addDocument(doc)
 	}
 	return c.ID
+}
+
+// Merge links the customer sourceID to targetID as staff merging two
+// profiles would: the source keeps its data and gets MergeTargetId, and
+// with Options.MergedInactive it is no longer active either.
+func (s *Server) Merge(accessToken, sourceID, targetID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.mustEnterprise(accessToken)
+	source, target := e.mustCustomer(sourceID), e.mustCustomer(targetID)
+	source.MergeTargetID = &target.ID
+	source.UpdatedUtc = s.now()
+	if s.opts.MergedInactive {
+		e.deactivate(source, source.UpdatedUtc)
+	}
+}
+
+// DeleteCustomer makes a customer inactive, as staff deleting it would.
+func (s *Server) DeleteCustomer(accessToken, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.mustEnterprise(accessToken)
+	c := e.mustCustomer(id)
+	c.UpdatedUtc = s.now()
+	e.deactivate(c, c.UpdatedUtc)
+}
+
+func (e *enterprise) deactivate(c *Customer, at string) {
+	c.IsActive = false
+	e.deletedUtc[c.ID] = at
+}
+
+func (e *enterprise) mustCustomer(id string) *Customer {
+	c := e.customers[strings.ToLower(id)]
+	if c == nil {
+		panic("mews sandbox: no customer " + id)
+	}
+	return c
 }
 
 // AddDocument seeds an identity document and returns its id.
