@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
@@ -25,6 +26,9 @@ type PassportScan struct {
 	Branches map[string]*passportscan.Client // by branch id
 	Rules    map[string]lifecycle.BranchRules
 	Temporal client.Client
+	// UnknownDocumentTypes counts the snapshots read whose document code
+	// the branch's mapping lacks (nil counts nothing).
+	UnknownDocumentTypes *prometheus.CounterVec
 }
 
 // PollArrivalsInput asks for one branch's reservations arriving on Dates.
@@ -73,7 +77,7 @@ func (a *PassportScan) PollArrivals(ctx context.Context, in PollArrivalsInput) (
 		for _, r := range reservations {
 			res.Reservations++
 			for _, cr := range r.CustomerReservations {
-				if g, ok := guestOf(in.BranchID, r, cr); ok {
+				if g, ok := a.guestOf(in.BranchID, r, cr); ok {
 					guests = append(guests, g)
 				} else {
 					res.Skipped++
@@ -179,8 +183,9 @@ const (
 
 // guestOf maps one guest of a PassportScan reservation to the lifecycle's
 // Guest. Unreadable ids make it report false: such a guest cannot have a
-// stable stay.
-func guestOf(branchID string, r passportscan.Reservation, cr passportscan.CustomerReservation) (lifecycle.Guest, bool) {
+// stable stay. A document code the branch's mapping lacks is counted here,
+// where every snapshot passes (the stay that refuses it is workflow code).
+func (a *PassportScan) guestOf(branchID string, r passportscan.Reservation, cr passportscan.CustomerReservation) (lifecycle.Guest, bool) {
 	resID, ok1 := r.ID.Int64()
 	custID, ok2 := cr.Customer.ID.Int64()
 	arrival, err := rules.ParseDate(string(r.ArrivalDate))
@@ -239,6 +244,7 @@ func guestOf(branchID string, r passportscan.Reservation, cr passportscan.Custom
 			doc.Number = strings.TrimSpace(string(*d.DocumentNumber))
 		}
 		g.Document = doc
+		a.countUnknownDocumentType(branchID, doc.Type)
 	}
 	return g, true
 }

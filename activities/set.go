@@ -36,8 +36,15 @@ type Set struct {
 func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, logger *slog.Logger) *Set {
 	metrics := vendorhttp.NewMetrics(reg)
 	httpClient := &http.Client{Transport: http.DefaultTransport}
-	ps := &PassportScan{Branches: map[string]*passportscan.Client{}, Rules: map[string]lifecycle.BranchRules{}, Temporal: tc}
-	m := &Mews{Branches: map[string]*mews.Client{}}
+	ps := &PassportScan{Branches: map[string]*passportscan.Client{}, Rules: map[string]lifecycle.BranchRules{}, Temporal: tc,
+		UnknownDocumentTypes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guestflow_passportscan_unknown_document_types_total",
+			Help: "Guest snapshots read from PassportScan whose document code is not in [passportscan] document_types, by branch and code (each poll that reads the guest counts again).",
+		}, []string{"branch", "code"}),
+	}
+	reg.MustRegister(ps.UnknownDocumentTypes)
+	m := &Mews{Branches: map[string]*mews.Client{},
+		DocumentTypes: cfg.PassportScan.DocumentTypes, UnknownDocumentType: mews.DocumentType(cfg.PassportScan.UnknownDocumentType)}
 	pc := &Passcreator{
 		Client: passcreator.New(passcreator.Options{
 			APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL,
@@ -104,6 +111,7 @@ func BranchRules(b *config.Branch) lifecycle.BranchRules {
 		Country:               b.Country,
 		TimeZone:              b.TimeZone,
 		AcceptedDocuments:     docs,
+		DocumentTypes:         b.Rules.DocumentTypes,
 		AdultAge:              b.Rules.AdultAge,
 		ConsentWhenUnanswered: b.Rules.ConsentWhenUnanswered,
 		BonusPercent:          b.Rules.BonusPercent,
