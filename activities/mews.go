@@ -17,6 +17,14 @@ import (
 // Mews writes guests into each branch's Mews enterprise.
 type Mews struct {
 	Branches map[string]*mews.Client // by branch id
+	// DocumentTypes maps PassportScan codes to Mews types as the group's
+	// configuration says now (nil: rules.DefaultDocumentTypes), so a code
+	// added after a guest was stuck on it reaches Mews as mapped once staff
+	// approve that guest.
+	DocumentTypes rules.DocumentTypes
+	// UnknownDocumentType is the Mews type of a document whose code is not
+	// mapped, which only staff approval lets through; empty refuses it.
+	UnknownDocumentType mews.DocumentType
 }
 
 // UpdateMewsInput is the verified guest to write into Mews.
@@ -50,9 +58,9 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 	if !ok {
 		return UpdateMewsResult{}, invalidInput("no Mews enterprise configured for branch " + in.BranchID)
 	}
-	docType, ok := rules.MewsDocumentType(in.Document.Type)
-	if !ok {
-		return UpdateMewsResult{}, invalidInput("document type " + string(in.Document.Type) + " has no Mews equivalent")
+	docType, err := a.documentType(ctx, in.Document.Type)
+	if err != nil {
+		return UpdateMewsResult{}, err
 	}
 	var res UpdateMewsResult
 
@@ -92,7 +100,7 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 	if err != nil {
 		return res, vendorFailure(err)
 	}
-	want := documentOf(customer.ID, mews.DocumentType(docType), in.Document)
+	want := documentOf(customer.ID, docType, in.Document)
 	existing := matchDocument(docs, want)
 	switch {
 	case existing == nil:
@@ -114,6 +122,20 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 		}
 	}
 	return res, nil
+}
+
+// documentType is the Mews type of a verified document's PassportScan code.
+// A code the mapping lacks got through only by staff approval: it goes to
+// Mews as UnknownDocumentType.
+func (a *Mews) documentType(ctx context.Context, code rules.DocumentType) (mews.DocumentType, error) {
+	if t, ok := a.DocumentTypes.MewsType(code); ok {
+		return mews.DocumentType(t), nil
+	}
+	if code.Normalized() == rules.Unrecognised || a.UnknownDocumentType == "" {
+		return "", invalidInput("document type " + code.Shown() + " has no Mews equivalent")
+	}
+	activity.GetLogger(ctx).Info("approved document of an unmapped type", "document_type", code.Shown(), "mews_type", a.UnknownDocumentType)
+	return a.UnknownDocumentType, nil
 }
 
 // mewsID is the shape of a Mews customer id; PassportScan's pms_guest_id

@@ -32,6 +32,9 @@ type PassportScan struct {
 	// Undelivered counts, by branch, the guests a poll could not hand to
 	// their stays; nil counts nothing.
 	Undelivered *prometheus.CounterVec
+	// UnknownDocumentTypes counts the snapshots read whose document code
+	// the branch's mapping lacks (nil counts nothing).
+	UnknownDocumentTypes *prometheus.CounterVec
 }
 
 // PollArrivalsInput asks for one branch's reservations arriving on Dates.
@@ -119,7 +122,7 @@ func (a *PassportScan) FetchArrivals(ctx context.Context, in PollArrivalsInput) 
 		for _, r := range reservations {
 			res.Counts.Reservations++
 			for _, cr := range r.CustomerReservations {
-				if g, ok := guestOf(in.BranchID, r, cr); ok {
+				if g, ok := a.guestOf(in.BranchID, r, cr); ok {
 					res.Guests = append(res.Guests, g)
 				} else {
 					res.Counts.Skipped++
@@ -261,8 +264,9 @@ const (
 
 // guestOf maps one guest of a PassportScan reservation to the lifecycle's
 // Guest. Unreadable ids make it report false: such a guest cannot have a
-// stable stay.
-func guestOf(branchID string, r passportscan.Reservation, cr passportscan.CustomerReservation) (lifecycle.Guest, bool) {
+// stable stay. A document code the branch's mapping lacks is counted here,
+// where every snapshot passes (the stay that refuses it is workflow code).
+func (a *PassportScan) guestOf(branchID string, r passportscan.Reservation, cr passportscan.CustomerReservation) (lifecycle.Guest, bool) {
 	resID, ok1 := r.ID.Int64()
 	custID, ok2 := cr.Customer.ID.Int64()
 	arrival, err := rules.ParseDate(string(r.ArrivalDate))
@@ -322,6 +326,7 @@ func guestOf(branchID string, r passportscan.Reservation, cr passportscan.Custom
 			doc.Number = strings.TrimSpace(string(*d.DocumentNumber))
 		}
 		g.Document = doc
+		a.countUnknownDocumentType(branchID, doc.Type)
 	}
 	return g, true
 }

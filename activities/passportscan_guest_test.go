@@ -17,7 +17,7 @@ func TestGuestOfCarriesBirthPlaceAndPlaceOfIssue(t *testing.T) {
 			"issue_province": "Essex County", "issue_country": "USA"}}}]}`), &r); err != nil {
 		t.Fatal(err)
 	}
-	g, ok := guestOf("rome", r, r.CustomerReservations[0])
+	g, ok := (&PassportScan{}).guestOf("rome", r, r.CustomerReservations[0])
 	if !ok {
 		t.Fatal("guest not read")
 	}

@@ -42,9 +42,14 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 			Name: "guestflow_snapshots_undelivered_total",
 			Help: "Guests a poll could not hand to their stays in time, by branch; the next poll tries again.",
 		}, []string{"branch"}),
+		UnknownDocumentTypes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guestflow_passportscan_unknown_document_types_total",
+			Help: "Guest snapshots read from PassportScan whose document code is not in [passportscan] document_types, by branch and code (each poll that reads the guest counts again).",
+		}, []string{"branch", "code"}),
 	}
-	reg.MustRegister(ps.Undelivered)
-	m := &Mews{Branches: map[string]*mews.Client{}}
+	reg.MustRegister(ps.Undelivered, ps.UnknownDocumentTypes)
+	m := &Mews{Branches: map[string]*mews.Client{},
+		DocumentTypes: cfg.PassportScan.DocumentTypes, UnknownDocumentType: mews.DocumentType(cfg.PassportScan.UnknownDocumentType)}
 	pc := &Passcreator{
 		Client: passcreator.New(passcreator.Options{
 			APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL,
@@ -111,6 +116,7 @@ func BranchRules(b *config.Branch) lifecycle.BranchRules {
 		Country:               b.Country,
 		TimeZone:              b.TimeZone,
 		AcceptedDocuments:     docs,
+		DocumentTypes:         b.Rules.DocumentTypes,
 		AdultAge:              b.Rules.AdultAge,
 		ConsentWhenUnanswered: b.Rules.ConsentWhenUnanswered,
 		BonusPercent:          b.Rules.BonusPercent,

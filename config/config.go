@@ -13,6 +13,8 @@ import (
 	_ "time/tzdata"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/rules"
 )
 
 // Group is the whole configuration of one hotel group.
@@ -32,10 +34,19 @@ type Group struct {
 	File string `toml:"-"`
 }
 
-// PassportScan is the group-wide part of PassportScan: its address. The keys
-// are per branch.
+// PassportScan is the group-wide part of PassportScan: its address and what
+// its document codes mean. The keys are per branch.
 type PassportScan struct {
 	BaseURL string `toml:"base_url"`
+	// DocumentTypes maps PassportScan's document_type codes to Mews'
+	// identity document types; rules.DefaultDocumentTypes when left out.
+	// PassportScan's document shows only IDC (and EXT, which is no
+	// document), so the other codes are the group's to confirm.
+	DocumentTypes rules.DocumentTypes `toml:"document_types"`
+	// UnknownDocumentType is the Mews type a document goes to Mews as when
+	// its code is not in DocumentTypes and staff approved it anyway;
+	// IdentityCard when left out.
+	UnknownDocumentType string `toml:"unknown_document_type"`
 }
 
 // Mews holds the integration's ClientToken, which is per integration, and
@@ -112,15 +123,20 @@ type Branch struct {
 
 // Rules are the branch's loyalty and document rules, with defaults filled in.
 type Rules struct {
-	AcceptedDocuments     []string        `toml:"accepted_documents"`
-	AdultAge              int             `toml:"adult_age"`
-	ConsentWhenUnanswered bool            `toml:"consent_when_unanswered"`
-	BonusPercent          decimal.Decimal `toml:"bonus_percent"`
-	WelcomeBonus          decimal.Decimal `toml:"welcome_bonus"`
-	RealUseStatuses       []int           `toml:"real_use_statuses"`
-	CheckoutTime          string          `toml:"checkout_time"`
-	DepartureGrace        Duration        `toml:"departure_grace"`
-	PushMessage           string          `toml:"push_message"`
+	// AcceptedDocuments are codes of [passportscan] document_types; every
+	// one of them when left out.
+	AcceptedDocuments []string `toml:"accepted_documents"`
+	// DocumentTypes is the group's [passportscan] document_types, copied
+	// here because each stay carries it with its branch's rules.
+	DocumentTypes         rules.DocumentTypes `toml:"-"`
+	AdultAge              int                 `toml:"adult_age"`
+	ConsentWhenUnanswered bool                `toml:"consent_when_unanswered"`
+	BonusPercent          decimal.Decimal     `toml:"bonus_percent"`
+	WelcomeBonus          decimal.Decimal     `toml:"welcome_bonus"`
+	RealUseStatuses       []int               `toml:"real_use_statuses"`
+	CheckoutTime          string              `toml:"checkout_time"`
+	DepartureGrace        Duration            `toml:"departure_grace"`
+	PushMessage           string              `toml:"push_message"`
 }
 
 // Secret is a credential. It prints as a placeholder, so a Group can be

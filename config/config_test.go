@@ -2,12 +2,14 @@ package config_test
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/rules"
 )
 
 var env = map[string]string{
@@ -56,7 +58,7 @@ func TestParseValid(t *testing.T) {
 		t.Errorf("rome: %v %q", rome.Location, rome.TransactionValueProperty)
 	}
 	r := rome.Rules
-	if strings.Join(r.AcceptedDocuments, ",") != "PAS,IDC,DRI" || r.AdultAge != 18 || r.ConsentWhenUnanswered ||
+	if strings.Join(r.AcceptedDocuments, ",") != "DRI,IDC,PAS" || r.AdultAge != 18 || r.ConsentWhenUnanswered ||
 		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || len(r.RealUseStatuses) != 3 ||
 		r.CheckoutOffset() != 12*time.Hour || r.DepartureGrace.Duration != 24*time.Hour {
 		t.Errorf("rome rules and defaults: %+v", r)
@@ -148,7 +150,44 @@ func TestParseInvalid(t *testing.T) {
 		{
 			name: "bad document type",
 			edit: func(s string) string { return strings.Replace(s, `["PAS", "IDC"]`, `["PAS", "VISA"]`, 1) },
-			want: []string{`branch "lisbon"`, "field rules.accepted_documents", `"VISA"`},
+			want: []string{`branch "lisbon"`, "field rules.accepted_documents", `"VISA"`, "want one of DRI, IDC, PAS"},
+		},
+		{
+			name: "accepted code the group's mapping lacks",
+			edit: func(s string) string { return withDocumentTypes(s, `PSP = "Passport"`+"\nIDC = \"IdentityCard\"") },
+			want: []string{`branch "lisbon"`, "field rules.accepted_documents", `"PAS" is not a code of [passportscan] document_types`, "want one of IDC, PSP"},
+		},
+		{
+			name: "mapping to a type Mews does not have",
+			edit: func(s string) string { return withDocumentTypes(s, `PSP = "Pasport"`) },
+			want: []string{"[passportscan]", "field document_types.PSP", `"Pasport" is not a Mews identity document type`},
+		},
+		{
+			name: "EXT mapped",
+			edit: func(s string) string { return withDocumentTypes(s, `EXT = "IdentityCard"`) },
+			want: []string{"[passportscan]", "field document_types.EXT", "unrecognised"},
+		},
+		{
+			name: "code mapped twice",
+			edit: func(s string) string { return withDocumentTypes(s, `PSP = "Passport"`+"\npsp = \"Visa\"") },
+			want: []string{"[passportscan]", "document_types.", `"PSP" is mapped twice`},
+		},
+		{
+			name: "code with spaces",
+			edit: func(s string) string { return withDocumentTypes(s, `"P S P" = "Passport"`) },
+			want: []string{"[passportscan]", "field document_types.P S P", "not a document code"},
+		},
+		{
+			name: "mapping without codes",
+			edit: func(s string) string { return withDocumentTypes(s, "") },
+			want: []string{"[passportscan]", "field document_types", "maps no code"},
+		},
+		{
+			name: "unknown document type that Mews does not have",
+			edit: func(s string) string {
+				return strings.Replace(s, "[passportscan]\n", "[passportscan]\nunknown_document_type = \"ID\"\n", 1)
+			},
+			want: []string{"[passportscan]", "field unknown_document_type", `"ID"`},
 		},
 		{
 			name: "bonus over 100",
@@ -274,6 +313,52 @@ func TestParseInvalid(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// withDocumentTypes adds a [passportscan.document_types] table holding lines
+// to the valid file.
+func withDocumentTypes(s, lines string) string {
+	return strings.Replace(s, "[mews]\n", "[passportscan.document_types]\n"+lines+"\n\n[mews]\n", 1)
+}
+
+// A group whose PassportScan sends PSP for passports maps it; codes are read
+// in upper case, a branch that names none accepts every mapped code, and the
+// stay's rules carry the group's mapping.
+func TestDocumentTypesAreConfigurable(t *testing.T) {
+	text := withDocumentTypes(validText(t), "psp = \"Passport\"\nIDC = \"IdentityCard\"\nVIS = \"Visa\"")
+	text = strings.Replace(text, `["PAS", "IDC"]`, `["PSP", "idc"]`, 1)
+	text = strings.Replace(text, "[passportscan]\n", "[passportscan]\nunknown_document_type = \"Passport\"\n", 1)
+	g, err := config.Parse("valid.toml", text, lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rules.DocumentTypes{"PSP": "Passport", "IDC": "IdentityCard", "VIS": "Visa"}
+	if !maps.Equal(g.PassportScan.DocumentTypes, want) || g.PassportScan.UnknownDocumentType != "Passport" {
+		t.Errorf("[passportscan] = %+v", g.PassportScan)
+	}
+	rome, lisbon := g.Branches["rome"].Rules, g.Branches["lisbon"].Rules
+	if got := strings.Join(rome.AcceptedDocuments, ","); got != "IDC,PSP,VIS" {
+		t.Errorf("rome accepts %s, want every mapped code", got)
+	}
+	if got := strings.Join(lisbon.AcceptedDocuments, ","); got != "PSP,IDC" {
+		t.Errorf("lisbon accepts %s", got)
+	}
+	if !maps.Equal(rome.DocumentTypes, want) || !maps.Equal(lisbon.DocumentTypes, want) {
+		t.Errorf("branch rules do not carry the mapping: %v %v", rome.DocumentTypes, lisbon.DocumentTypes)
+	}
+}
+
+func TestDocumentTypesDefaults(t *testing.T) {
+	g, err := config.Parse("valid.toml", validText(t), lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(g.PassportScan.DocumentTypes, rules.DefaultDocumentTypes) || g.PassportScan.UnknownDocumentType != "IdentityCard" {
+		t.Errorf("[passportscan] defaults = %+v", g.PassportScan)
+	}
+	if !maps.Equal(g.Branches["rome"].Rules.DocumentTypes, rules.DefaultDocumentTypes) {
+		t.Errorf("branch rules: %v", g.Branches["rome"].Rules.DocumentTypes)
 	}
 }
 

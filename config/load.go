@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/guestflow/guestflow/payloadcodec"
+	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/mews"
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/language"
 )
@@ -67,6 +70,9 @@ const (
 	DefaultPasscreatorURL  = "https://app.passcreator.com"
 	DefaultSMSText         = "Your loyalty card: %link%"
 	DefaultTransactionProp = "Transaction value"
+	// DefaultUnknownDocumentType is the Mews type of a staff-approved
+	// document whose code the group does not map.
+	DefaultUnknownDocumentType = "IdentityCard"
 )
 
 var (
@@ -193,6 +199,7 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	}
 
 	baseURL(&g.PassportScan.BaseURL, DefaultPassportScanURL, in("passportscan", "base_url"))
+	g.PassportScan.complete(in)
 
 	baseURL(&g.Mews.BaseURL, DefaultMewsURL, in("mews", "base_url"))
 	secret(&g.Mews.ClientToken, true, in("mews", "client_token"))
@@ -262,18 +269,67 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 		if b.TransactionValueProperty == "" {
 			b.TransactionValueProperty = DefaultTransactionProp
 		}
-		b.Rules.complete(at)
+		b.Rules.complete(at, g.PassportScan.DocumentTypes)
 	}
 }
 
-func (r *Rules) complete(at func(field string) func(string, ...any)) {
-	if r.AcceptedDocuments == nil {
-		r.AcceptedDocuments = []string{"PAS", "IDC", "DRI"}
+// complete checks the document mapping and fills its defaults. Codes are
+// read as the rules compare them (trimmed, upper case).
+func (p *PassportScan) complete(in func(section, field string) func(string, ...any)) {
+	if p.DocumentTypes == nil {
+		p.DocumentTypes = maps.Clone(rules.DefaultDocumentTypes)
 	}
-	for _, d := range r.AcceptedDocuments {
-		if d != "PAS" && d != "IDC" && d != "DRI" {
-			at("rules.accepted_documents")("%q is not a document type: want PAS, IDC or DRI", d)
+	if len(p.DocumentTypes) == 0 {
+		in("passportscan", "document_types")("maps no code: leave it out for the defaults (%s)", codeList(rules.DefaultDocumentTypes.Codes()))
+	}
+	types := rules.DocumentTypes{}
+	for _, code := range slices.Sorted(maps.Keys(p.DocumentTypes)) {
+		report := in("passportscan", "document_types."+string(code))
+		norm, mewsType := code.Normalized(), p.DocumentTypes[code]
+		switch {
+		case !code.IsCode():
+			report("%q is not a document code (letters, digits, - or _, at most 16)", string(code))
+		case norm == rules.Unrecognised:
+			report("EXT is PassportScan's unrecognised document; it maps to no Mews type")
+		case types[norm] != "":
+			report("%q is mapped twice", string(norm))
+		case !mews.DocumentType(mewsType).Valid():
+			report("%q is not a Mews identity document type: want %s", mewsType, mewsTypes)
 		}
+		types[norm] = mewsType
+	}
+	p.DocumentTypes = types
+	if p.UnknownDocumentType == "" {
+		p.UnknownDocumentType = DefaultUnknownDocumentType
+	}
+	if !mews.DocumentType(p.UnknownDocumentType).Valid() {
+		in("passportscan", "unknown_document_type")("%q is not a Mews identity document type: want %s", p.UnknownDocumentType, mewsTypes)
+	}
+}
+
+const mewsTypes = "Passport, IdentityCard, DriversLicense or Visa"
+
+func codeList(codes []rules.DocumentType) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
+}
+
+func (r *Rules) complete(at func(field string) func(string, ...any), types rules.DocumentTypes) {
+	r.DocumentTypes = types
+	if r.AcceptedDocuments == nil {
+		for _, c := range types.Codes() {
+			r.AcceptedDocuments = append(r.AcceptedDocuments, string(c))
+		}
+	}
+	for i, d := range r.AcceptedDocuments {
+		code := rules.DocumentType(d).Normalized()
+		if _, ok := types.MewsType(code); !ok {
+			at("rules.accepted_documents")("%q is not a code of [passportscan] document_types: want one of %s", d, codeList(types.Codes()))
+		}
+		r.AcceptedDocuments[i] = string(code)
 	}
 	if r.AdultAge == 0 {
 		r.AdultAge = 18

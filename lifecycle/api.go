@@ -123,17 +123,21 @@ type Guest struct {
 // They travel in the input so that a configuration change never alters a
 // running workflow's replay.
 type BranchRules struct {
-	Country               string               `json:"country"`
-	TimeZone              string               `json:"timeZone"`
-	AcceptedDocuments     []rules.DocumentType `json:"acceptedDocuments"`
-	AdultAge              int                  `json:"adultAge"`
-	ConsentWhenUnanswered bool                 `json:"consentWhenUnanswered"`
-	BonusPercent          decimal.Decimal      `json:"bonusPercent"`
-	WelcomeBonus          decimal.Decimal      `json:"welcomeBonus"`
-	RealUseStatuses       []int                `json:"realUseStatuses"`
-	Checkout              time.Duration        `json:"checkout"`
-	DepartureGrace        time.Duration        `json:"departureGrace"`
-	PushMessage           string               `json:"pushMessage,omitempty"`
+	Country           string               `json:"country"`
+	TimeZone          string               `json:"timeZone"`
+	AcceptedDocuments []rules.DocumentType `json:"acceptedDocuments"`
+	// DocumentTypes is the group's mapping of PassportScan codes to Mews
+	// types; nil (stays started before it was configurable) means
+	// rules.DefaultDocumentTypes.
+	DocumentTypes         rules.DocumentTypes `json:"documentTypes,omitempty"`
+	AdultAge              int                 `json:"adultAge"`
+	ConsentWhenUnanswered bool                `json:"consentWhenUnanswered"`
+	BonusPercent          decimal.Decimal     `json:"bonusPercent"`
+	WelcomeBonus          decimal.Decimal     `json:"welcomeBonus"`
+	RealUseStatuses       []int               `json:"realUseStatuses"`
+	Checkout              time.Duration       `json:"checkout"`
+	DepartureGrace        time.Duration       `json:"departureGrace"`
+	PushMessage           string              `json:"pushMessage,omitempty"`
 }
 
 // StayInput starts a Stay.

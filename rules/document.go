@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"maps"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -8,19 +10,73 @@ import (
 // DocumentType is PassportScan's code for the kind of document scanned.
 type DocumentType string
 
+// PassportScan's document shows IDC (the sample guest's identity card) and
+// EXT; PAS and DRI are the codes guestflow expects for a passport and a
+// driving licence, which is why the codes are configuration (DocumentTypes).
 const (
 	Passport       DocumentType = "PAS"
 	IdentityCard   DocumentType = "IDC"
 	DrivingLicence DocumentType = "DRI"
 	// Unrecognised is what PassportScan reports when it could not tell the
 	// document apart, and also what an unscanned guest carries, with every
-	// other field null.
+	// other field null. It never maps to a Mews type.
 	Unrecognised DocumentType = "EXT"
 )
 
+// Normalized is the code as the rules compare it: trimmed, upper case.
+func (t DocumentType) Normalized() DocumentType {
+	return DocumentType(strings.ToUpper(strings.TrimSpace(string(t))))
+}
+
+var codePattern = regexp.MustCompile(`^[A-Z0-9_-]{1,16}$`)
+
+// IsCode reports whether t, normalized, has the shape of a document code:
+// up to 16 letters, digits, dashes or underscores.
+func (t DocumentType) IsCode() bool { return codePattern.MatchString(string(t.Normalized())) }
+
+// Shown is the code as a status message or a metric label may carry it: the
+// normalized code, or "?" when the value has not the shape of a code, so an
+// odd value from the vendor never carries free text into either.
+func (t DocumentType) Shown() string {
+	if !t.IsCode() {
+		return "?"
+	}
+	return string(t.Normalized())
+}
+
+// DocumentTypes maps PassportScan's document codes to Mews' identity
+// document types (Passport, IdentityCard, DriversLicense, Visa). A nil map means DefaultDocumentTypes, which is also how
+// stays started before the mapping was configurable read.
+type DocumentTypes map[DocumentType]string
+
+// DefaultDocumentTypes is the mapping unless the group configures its own.
+var DefaultDocumentTypes = DocumentTypes{Passport: "Passport", IdentityCard: "IdentityCard", DrivingLicence: "DriversLicense"}
+
 // DefaultAcceptedDocuments are the types a branch accepts unless its
-// configuration says otherwise.
+// configuration says otherwise: every code of DefaultDocumentTypes.
 var DefaultAcceptedDocuments = []DocumentType{Passport, IdentityCard, DrivingLicence}
+
+// MewsType is the Mews type of the document code t, and whether m maps it.
+// EXT never maps.
+func (m DocumentTypes) MewsType(t DocumentType) (string, bool) {
+	if m == nil {
+		m = DefaultDocumentTypes
+	}
+	t = t.Normalized()
+	if t == Unrecognised {
+		return "", false
+	}
+	v, ok := m[t]
+	return v, ok
+}
+
+// Codes are the codes m maps, sorted.
+func (m DocumentTypes) Codes() []DocumentType {
+	if m == nil {
+		m = DefaultDocumentTypes
+	}
+	return slices.Sorted(maps.Keys(m))
+}
 
 // Document is the guest's last scanned document as PassportScan reports it.
 type Document struct {
@@ -48,20 +104,22 @@ type Verified struct {
 }
 
 // VerifyDocument applies the hotel's rules to the guest's document for a stay
-// arriving on arrival. accepted empty means DefaultAcceptedDocuments. The
-// first failed rule wins, in this order: missing, not recognised, number
-// missing, type not accepted, expired, issued after arrival, country unknown.
+// arriving on arrival. types is the group's mapping of PassportScan codes to
+// Mews types (nil: DefaultDocumentTypes); accepted empty means every code of
+// types. The first failed rule wins, in this order: missing, not recognised,
+// number missing, type unknown (a code types does not map), type not
+// accepted, expired, issued after arrival, country unknown.
 //
 // A document expiring on the arrival day is still valid; one issued on the
 // arrival day is too. A document without an expiration date (some identity
 // cards have none) or without an issue date passes those checks: the rules
 // refuse what the scan shows to be wrong, not what it leaves out. A missing
 // issuing country fails, because Mews needs one.
-func VerifyDocument(doc *Document, arrival Date, accepted []DocumentType) (Verified, Reason) {
+func VerifyDocument(doc *Document, arrival Date, accepted []DocumentType, types DocumentTypes) (Verified, Reason) {
 	if doc == nil {
 		return Verified{}, DocumentMissing
 	}
-	typ := DocumentType(strings.ToUpper(strings.TrimSpace(string(doc.Type))))
+	typ := doc.Type.Normalized()
 	number := strings.TrimSpace(doc.Number)
 	country := strings.TrimSpace(doc.IssueCountry)
 	empty := number == "" && doc.IssueDate.orZero().IsZero() &&
@@ -69,18 +127,19 @@ func VerifyDocument(doc *Document, arrival Date, accepted []DocumentType) (Verif
 	if empty && (typ == Unrecognised || typ == "") {
 		return Verified{}, DocumentMissing
 	}
-	if !known(typ) || typ == Unrecognised || (doc.BadRecognized != nil && *doc.BadRecognized) {
+	if typ == "" || typ == Unrecognised || (doc.BadRecognized != nil && *doc.BadRecognized) {
 		return Verified{}, DocumentNotRecognised
 	}
 	if number == "" {
 		return Verified{}, DocumentNumberMissing
 	}
-	if len(accepted) == 0 {
-		accepted = DefaultAcceptedDocuments
+	if _, ok := types.MewsType(typ); !ok {
+		return Verified{}, DocumentTypeUnknown
 	}
-	if !slices.ContainsFunc(accepted, func(a DocumentType) bool {
-		return strings.EqualFold(strings.TrimSpace(string(a)), string(typ))
-	}) {
+	if len(accepted) == 0 {
+		accepted = types.Codes()
+	}
+	if !slices.ContainsFunc(accepted, func(a DocumentType) bool { return a.Normalized() == typ }) {
 		return Verified{}, DocumentTypeNotAccepted
 	}
 	if exp := doc.ExpirationDate.orZero(); !exp.IsZero() && exp.Before(arrival) {
@@ -101,14 +160,6 @@ func VerifyDocument(doc *Document, arrival Date, accepted []DocumentType) (Verif
 		IssuingCountry: alpha2,
 		IssuingCity:    strings.TrimSpace(doc.IssuePlace),
 	}, ""
-}
-
-func known(t DocumentType) bool {
-	switch t {
-	case Passport, IdentityCard, DrivingLicence, Unrecognised:
-		return true
-	}
-	return false
 }
 
 func (d *Date) orZero() Date {

@@ -5,6 +5,10 @@ import (
 	"testing"
 )
 
+// pspGroup is a group whose PassportScan sends PSP for passports and VIS for
+// visas, and no driving licences.
+var pspGroup = DocumentTypes{"PSP": "Passport", IdentityCard: "IdentityCard", "VIS": "Visa"}
+
 func TestVerifyDocument(t *testing.T) {
 	yes, no := true, false
 	arrival := d("2020-02-07")
@@ -25,6 +29,7 @@ func TestVerifyDocument(t *testing.T) {
 		name     string
 		doc      *Document
 		accepted []DocumentType
+		types    DocumentTypes
 		want     Reason
 		country  string
 	}{
@@ -42,8 +47,18 @@ func TestVerifyDocument(t *testing.T) {
 
 		{name: "EXT with a number", doc: good(func(d *Document) { d.Type = Unrecognised }), want: DocumentNotRecognised},
 		{name: "bad_recognized true", doc: good(func(d *Document) { d.BadRecognized = &yes }), want: DocumentNotRecognised},
-		{name: "unknown type", doc: good(func(d *Document) { d.Type = "VIS" }), want: DocumentNotRecognised},
 		{name: "no type but data", doc: good(func(d *Document) { d.Type = "" }), want: DocumentNotRecognised},
+
+		// A code the mapping lacks is a document of its own kind, not a bad scan.
+		{name: "code not in the default mapping", doc: good(func(d *Document) { d.Type = "VIS" }), want: DocumentTypeUnknown},
+		{name: "code not in the group's mapping", doc: good(nil), types: pspGroup, want: DocumentTypeUnknown},
+		{name: "code in the group's mapping", doc: good(func(d *Document) { d.Type = "psp" }), types: pspGroup, country: "IT"},
+		{name: "group mapping, accepted empty means every mapped code", doc: good(func(d *Document) { d.Type = "VIS" }),
+			types: pspGroup, country: "IT"},
+		{name: "group mapping, branch narrows it", doc: good(func(d *Document) { d.Type = "VIS" }),
+			types: pspGroup, accepted: []DocumentType{"PSP"}, want: DocumentTypeNotAccepted},
+		{name: "EXT mapped by mistake is still unrecognised", doc: good(func(d *Document) { d.Type = Unrecognised }),
+			types: DocumentTypes{Unrecognised: "IdentityCard"}, want: DocumentNotRecognised},
 
 		{name: "no number", doc: good(func(d *Document) { d.Number = "" }), want: DocumentNumberMissing},
 		{name: "blank number", doc: good(func(d *Document) { d.Number = "  " }), want: DocumentNumberMissing},
@@ -77,6 +92,14 @@ func TestVerifyDocument(t *testing.T) {
 			d.Type = DrivingLicence
 			d.Number = ""
 		}), accepted: []DocumentType{Passport}, want: DocumentNumberMissing},
+		{name: "no number and unknown code", doc: good(func(d *Document) {
+			d.Type = "VIS"
+			d.Number = ""
+		}), want: DocumentNumberMissing},
+		{name: "unknown code and expired", doc: good(func(d *Document) {
+			d.Type = "VIS"
+			d.ExpirationDate = dp("2019-01-01")
+		}), want: DocumentTypeUnknown},
 
 		// The documented sample: Anthony's identity card expired in 2013.
 		{name: "sample payload leader", doc: &Document{
@@ -86,7 +109,7 @@ func TestVerifyDocument(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := VerifyDocument(tt.doc, arrival, tt.accepted)
+			got, reason := VerifyDocument(tt.doc, arrival, tt.accepted, tt.types)
 			if reason != tt.want {
 				t.Fatalf("reason = %q, want %q", reason, tt.want)
 			}
@@ -109,7 +132,7 @@ func TestVerifyDocument(t *testing.T) {
 func TestVerifiedCopiesDates(t *testing.T) {
 	doc := &Document{Type: "pas ", Number: " YA1 ", IssueDate: dp("2015-03-01"),
 		ExpirationDate: dp("2025-02-28"), IssueCountry: "ita"}
-	v, reason := VerifyDocument(doc, d("2020-02-07"), nil)
+	v, reason := VerifyDocument(doc, d("2020-02-07"), nil, nil)
 	if reason != "" {
 		t.Fatal(reason)
 	}
@@ -136,7 +159,7 @@ func TestVerifiedCopiesDates(t *testing.T) {
 // The place of issue travels to Mews as the document's IssuingCity.
 func TestVerifiedCarriesThePlaceOfIssue(t *testing.T) {
 	doc := &Document{Type: IdentityCard, Number: "787667789", IssueCountry: "USA", IssuePlace: " North Caldwell "}
-	v, reason := VerifyDocument(doc, d("2010-02-07"), nil)
+	v, reason := VerifyDocument(doc, d("2010-02-07"), nil, nil)
 	if reason != "" {
 		t.Fatal(reason)
 	}

@@ -2,20 +2,6 @@ package rules
 
 import "strings"
 
-// MewsDocumentType names the Mews identity-document type for a PassportScan
-// type. EXT and anything unknown have none.
-func MewsDocumentType(t DocumentType) (string, bool) {
-	switch DocumentType(strings.ToUpper(strings.TrimSpace(string(t)))) {
-	case Passport:
-		return "Passport", true
-	case IdentityCard:
-		return "IdentityCard", true
-	case DrivingLicence:
-		return "DriversLicense", true
-	}
-	return "", false
-}
-
 // Mews' Sex enum.
 const (
 	SexMale   = "Male"

@@ -6,24 +6,43 @@ import (
 	"testing"
 )
 
-func TestMewsDocumentType(t *testing.T) {
+func TestDocumentTypesMewsType(t *testing.T) {
+	// A group whose PassportScan sends PSP for passports and knows visas.
+	group := DocumentTypes{"PSP": "Passport", IdentityCard: "IdentityCard", "VIS": "Visa"}
 	tests := []struct {
+		types  DocumentTypes
 		in     DocumentType
 		want   string
 		wantOK bool
 	}{
-		{Passport, "Passport", true},
-		{IdentityCard, "IdentityCard", true},
-		{DrivingLicence, "DriversLicense", true},
-		{"dri", "DriversLicense", true},
-		{Unrecognised, "", false},
-		{"VIS", "", false},
-		{"", "", false},
+		{nil, Passport, "Passport", true},
+		{nil, IdentityCard, "IdentityCard", true},
+		{nil, DrivingLicence, "DriversLicense", true},
+		{nil, "dri", "DriversLicense", true},
+		{nil, Unrecognised, "", false},
+		{nil, "VIS", "", false},
+		{nil, "", "", false},
+		{group, " psp ", "Passport", true},
+		{group, "VIS", "Visa", true},
+		{group, Passport, "", false},
+		{DocumentTypes{Unrecognised: "IdentityCard"}, Unrecognised, "", false},
 	}
 	for _, tt := range tests {
-		got, ok := MewsDocumentType(tt.in)
+		got, ok := tt.types.MewsType(tt.in)
 		if got != tt.want || ok != tt.wantOK {
-			t.Errorf("MewsDocumentType(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.wantOK)
+			t.Errorf("%v.MewsType(%q) = %q, %v; want %q, %v", tt.types, tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+	if got := DocumentTypes(nil).Codes(); !reflect.DeepEqual(got, []DocumentType{DrivingLicence, IdentityCard, Passport}) {
+		t.Errorf("default codes = %v", got)
+	}
+}
+
+func TestDocumentTypeShown(t *testing.T) {
+	for in, want := range map[DocumentType]string{"psp": "PSP", " IDC ": "IDC", "ID-2": "ID-2", "": "?",
+		"Mario Rossi": "?", "ABCDEFGHIJKLMNOPQ": "?"} {
+		if got := in.Shown(); got != want {
+			t.Errorf("%q.Shown() = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -8,9 +8,12 @@ type Reason string
 
 // Document verification.
 const (
-	DocumentMissing            Reason = "DocumentMissing"
-	DocumentNotRecognised      Reason = "DocumentNotRecognised"
-	DocumentNumberMissing      Reason = "DocumentNumberMissing"
+	DocumentMissing       Reason = "DocumentMissing"
+	DocumentNotRecognised Reason = "DocumentNotRecognised"
+	DocumentNumberMissing Reason = "DocumentNumberMissing"
+	// DocumentTypeUnknown: PassportScan sent a document code the group's
+	// document_types does not map to a Mews type.
+	DocumentTypeUnknown        Reason = "DocumentTypeUnknown"
 	DocumentTypeNotAccepted    Reason = "DocumentTypeNotAccepted"
 	DocumentExpired            Reason = "DocumentExpired"
 	DocumentIssuedAfterArrival Reason = "DocumentIssuedAfterArrival"

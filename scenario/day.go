@@ -50,7 +50,7 @@ type Guest struct {
 	FirstName  string
 	MiddleName string
 	LastName   string
-	// Gender is as PassportScan sends it: M/F, or 10/20 from some sources.
+	// Gender is as PassportScan's sample sends it: M or F.
 	Gender      string
 	BirthDate   rules.Date
 	BirthCity   string

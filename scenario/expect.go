@@ -24,7 +24,7 @@ type Outcome struct {
 // outcome applies the stay's rules, in the stay's order, to the guest as
 // PassportScan shows them once every event has happened.
 func outcome(b Branch, arrival rules.Date, g *Guest) Outcome {
-	if _, reason := rules.VerifyDocument(g.Document, arrival, b.AcceptedDocuments); reason != "" {
+	if _, reason := rules.VerifyDocument(g.Document, arrival, b.AcceptedDocuments, nil); reason != "" {
 		if reason == rules.DocumentMissing {
 			return Outcome{Stage: lifecycle.StageAwaitingDocument, Reason: reason}
 		}

@@ -119,12 +119,15 @@ func (g *branchDay) assignCases(res []Reservation) {
 type party struct {
 	country string // alpha-2
 	family  bool   // the companions share the leader's last name
-	numeric bool   // the check-in source sends gender as 10/20
 	last    int    // index into the country's last names
 }
 
 func (g *branchDay) party() party {
-	p := party{country: g.country(), family: g.r.chance(0.6), numeric: g.r.chance(0.25)}
+	p := party{country: g.country(), family: g.r.chance(0.6)}
+	// Once the share of check-in sources sending gender as 10/20, which the
+	// PassportScan document does not show; still drawn so that a seed plays
+	// the same day as before.
+	_ = g.r.chance(0.25)
 	p.last = g.r.IntN(len(nationalities[p.country].last))
 	return p
 }
@@ -150,7 +153,7 @@ func (g *branchDay) fill(res *Reservation, guest *Guest, p party) {
 	nat := nationalities[country]
 	female := g.r.chance(0.5)
 	guest.Nationality = nat.alpha3
-	guest.Gender = gender(female, p.numeric)
+	guest.Gender = gender(female)
 	minor := guest.Case == Minor
 	for {
 		guest.FirstName, guest.MiddleName, guest.LastName = g.name(nat, female, p, guest.Leader, country == p.country)
@@ -200,13 +203,9 @@ func (g *branchDay) fill(res *Reservation, guest *Guest, p party) {
 	}
 }
 
-func gender(female, numeric bool) string {
-	switch {
-	case female && numeric:
-		return "20"
-	case numeric:
-		return "10"
-	case female:
+// gender is the letter the PassportScan sample sends.
+func gender(female bool) string {
+	if female {
 		return "F"
 	}
 	return "M"

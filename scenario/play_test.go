@@ -205,7 +205,7 @@ func stageOf(t *testing.T, b scenario.Branch, arrival rules.Date, c pssandbox.Cu
 		IssueDate: date(t, d.IssueDate), ExpirationDate: date(t, d.ExpirationDate),
 		IssueCountry: text(d.IssueCountry), BadRecognized: c.BadRecognized,
 	}
-	if _, reason := rules.VerifyDocument(doc, arrival, b.AcceptedDocuments); reason == rules.DocumentMissing {
+	if _, reason := rules.VerifyDocument(doc, arrival, b.AcceptedDocuments, nil); reason == rules.DocumentMissing {
 		return lifecycle.StageAwaitingDocument, reason
 	} else if reason != "" {
 		return lifecycle.StageNeedsAttention, reason

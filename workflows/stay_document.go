@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -15,7 +16,7 @@ import (
 // reports false when the stay ends first.
 func (s *stay) verifyDocument(ctx workflow.Context) bool {
 	for {
-		verified, reason := rules.VerifyDocument(s.guest.Document, s.guest.Arrival, s.rules.AcceptedDocuments)
+		verified, reason := rules.VerifyDocument(s.guest.Document, s.guest.Arrival, s.rules.AcceptedDocuments, s.rules.DocumentTypes)
 		if reason != "" && s.approval != nil && approvable(reason) {
 			verified, reason = approvedDocument(s.guest.Document)
 		}
@@ -26,6 +27,11 @@ func (s *stay) verifyDocument(ctx workflow.Context) bool {
 			return true
 		case rules.DocumentMissing:
 			s.setStage(ctx, lifecycle.StageAwaitingDocument, reason, "", "a document scan at PassportScan")
+		case rules.DocumentTypeUnknown:
+			// Stays keep the mapping they started with: the code added to the
+			// configuration helps later guests; this one needs staff.
+			s.stuck(ctx, reason, "PassportScan document type "+s.guest.Document.Type.Shown()+
+				" is not in [passportscan] document_types (add it there for later guests)", "staff approval, or a rescan of another document")
 		default:
 			s.stuck(ctx, reason, "", "a rescan at PassportScan, or staff approval")
 		}
@@ -54,5 +60,6 @@ func approvedDocument(d *rules.Document) (rules.Verified, rules.Reason) {
 		IssueDate:      d.IssueDate,
 		ExpirationDate: d.ExpirationDate,
 		IssuingCountry: country,
+		IssuingCity:    strings.TrimSpace(d.IssuePlace),
 	}, ""
 }

@@ -129,7 +129,8 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 // approvable reasons are documents that exist and could be read, refused by
 // a rule staff may overrule having looked at the document themselves.
 func approvable(r rules.Reason) bool {
-	return r == rules.DocumentExpired || r == rules.DocumentIssuedAfterArrival || r == rules.DocumentTypeNotAccepted
+	return r == rules.DocumentExpired || r == rules.DocumentIssuedAfterArrival || r == rules.DocumentTypeNotAccepted ||
+		r == rules.DocumentTypeUnknown
 }
 
 func validStaffAction(a lifecycle.StaffAction) error {

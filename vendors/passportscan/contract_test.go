@@ -34,7 +34,7 @@ func TestReservationsAgainstSandbox(t *testing.T) {
 	leader := r.CustomerReservations[0]
 	assert.True(t, leader.IsLeader.True())
 	assert.Equal(t, passportscan.DocumentPassport, leader.Customer.LastDocument.Type())
-	assert.Equal(t, "male", leader.Customer.Sex(), "gender 10")
+	assert.Equal(t, "male", leader.Customer.Sex())
 	assert.Equal(t, ptr(passportscan.Text("787667789")), leader.Customer.LastDocument.DocumentNumber)
 	assert.True(t, leader.Customer.PrivacyFlags.LoyaltyProgram.True())
 	assert.Equal(t, ptr(false), leader.Customer.PrivacyFlags.SMS.Bool())

@@ -35,7 +35,6 @@ func TestDocumentedSampleDecodes(t *testing.T) {
 	assert.Equal(t, ptr(passportscan.Count(2)), r.Adults)
 	assert.Equal(t, ptr(passportscan.Count(1)), r.Children)
 	assert.Equal(t, ptr("East Agency"), r.TravelAgency)
-	assert.Nil(t, r.DailyRate)
 	assert.Equal(t, ptr("garbage group"), r.GroupName)
 	assert.Equal(t, nilID, r.GroupID)
 	assert.Equal(t, ptr(passportscan.Text("F57")), r.RoomNumber)

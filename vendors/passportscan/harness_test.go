@@ -90,7 +90,7 @@ func guest(id int64, first string) sandbox.Customer {
 		FirstName: &first,
 		LastName:  ptr("Soprano"),
 		BirthDate: ptr("1959-08-22"),
-		Gender:    ptr(sandbox.Gender("10")),
+		Gender:    ptr(sandbox.Gender("M")),
 		LastDocument: sandbox.Document{
 			DocumentType:   ptr("PAS"),
 			DocumentNumber: ptr("787667789"),

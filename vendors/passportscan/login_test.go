@@ -100,15 +100,21 @@ func TestLoginAnswerShapes(t *testing.T) {
 	}
 }
 
+// A login answer without a token is undocumented: not retried, with the
+// vendor's request id.
 func TestLoginAnswerWithoutToken(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-login")
 		w.Write([]byte(`{"success": true}`))
 	}))
 	defer srv.Close()
 	_, err := passportscan.New(passportscan.Options{BaseURL: srv.URL}).
 		Reservations(context.Background(), passportscan.ReservationsQuery{ArrivalDate: arrival})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no token")
+	var ve *vendorhttp.Error
+	require.ErrorAs(t, err, &ve)
+	assert.False(t, ve.Retryable())
+	assert.Equal(t, "req-login", ve.RequestID)
+	assert.Contains(t, ve.Message, "no token")
 }
 
 // A token without exp is kept until the API refuses it; after the re-login

@@ -27,31 +27,13 @@ type ReservationsQuery struct {
 	Limit        int    // 0 means DefaultLimit
 }
 
-// ReservationPage is one page of the answer. Total and Count are nil when
-// the API leaves them out.
+// ReservationPage is one page of the answer. Total and Count are integers
+// as in the sample, nil when the API leaves them out.
 type ReservationPage struct {
 	Total *int          `json:"total"`
 	Count *int          `json:"count"`
 	Items []Reservation `json:"items"`
 	Links Links         `json:"_links"`
-}
-
-// UnmarshalJSON reads total and count as numbers or numeric strings; a
-// figure in any other form is left out instead of failing the page.
-func (p *ReservationPage) UnmarshalJSON(b []byte) error {
-	type plain ReservationPage
-	var v struct {
-		*plain
-		Total json.RawMessage `json:"total"`
-		Count json.RawMessage `json:"count"`
-	}
-	*p = ReservationPage{}
-	v.plain = (*plain)(p)
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	p.Total, p.Count = looseInt(v.Total), looseInt(v.Count)
-	return nil
 }
 
 // Links are the page addresses the API returns.
@@ -120,14 +102,22 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 	// Brackets as documented; url.Values would escape them.
 	path := fmt.Sprintf("/v1/reservations?arrival_date=%s&all_customers=%s&pagination[page]=%d&pagination[limit]=%d",
 		url.QueryEscape(q.ArrivalDate), all, page, limit)
+	const endpoint = "GET /v1/reservations"
 	var out ReservationPage
+	var answer error
 	err := cl.authorized(ctx, vendorhttp.Call{
 		Method:   http.MethodGet,
-		Endpoint: "GET /v1/reservations",
+		Endpoint: endpoint,
 		Path:     path,
 		Header:   http.Header{"Content-Type": {"application/json"}}, // documented for this GET too
-		Out:      &out,
+		Inspect: func(h http.Header, raw []byte) error {
+			answer = decodeInto(endpoint, h, raw, &out)
+			return answer
+		},
 	})
+	if answer != nil {
+		return nil, answer
+	}
 	if err != nil {
 		return nil, err
 	}

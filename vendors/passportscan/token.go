@@ -2,7 +2,6 @@ package passportscan
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -29,9 +28,6 @@ type loginRequest struct {
 	PublicKey string `json:"public_key"`
 	AccountID string `json:"account_id"`
 }
-
-// errNoToken means the login answered 2xx without anything usable as a token.
-var errNoToken = errors.New("login answer holds no token")
 
 // token returns a usable token, logging in when there is none. Concurrent
 // callers wait for one login instead of each starting their own.
@@ -71,21 +67,25 @@ func (cl *Client) forget(tok string) {
 }
 
 func (cl *Client) login(ctx context.Context) (token, error) {
+	const endpoint = "POST /v1/service/login"
 	var value string
+	var answer error
 	err := cl.http.Do(ctx, vendorhttp.Call{
 		Method:   http.MethodPost,
-		Endpoint: "POST /v1/service/login",
+		Endpoint: endpoint,
 		Path:     "/v1/service/login",
 		Header:   http.Header{"X-Service": {"Identity"}},
 		Body:     loginRequest{PublicKey: cl.apiKey, AccountID: cl.accountID},
 		Inspect: func(h http.Header, body []byte) error {
-			value = tokenFromAnswer(h, body)
-			if value == "" {
-				return errNoToken
+			if value = tokenFromAnswer(h, body); value == "" {
+				answer = undocumented(endpoint, h, body, "login answer holds no token")
 			}
-			return nil
+			return answer
 		},
 	})
+	if answer != nil {
+		return token{}, answer
+	}
 	if err != nil {
 		return token{}, err
 	}

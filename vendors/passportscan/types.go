@@ -1,15 +1,9 @@
 package passportscan
 
-import (
-	"encoding/json"
-	"strings"
-
-	"github.com/shopspring/decimal"
-)
-
 // Reservation is one booking at the branch with the guests PassportScan
 // knows on it. From a change-feed query (AllCustomers false) it carries only
-// the guests whose data changed.
+// the guests whose data changed. daily_rate (null in the sample, its type
+// not documented) is not read: guestflow has no use for it.
 type Reservation struct {
 	ID                   ID                    `json:"id"`
 	BookingCode          *ID                   `json:"booking_code"`
@@ -18,7 +12,6 @@ type Reservation struct {
 	Adults               *Count                `json:"adults"`
 	Children             *Count                `json:"children"`
 	TravelAgency         *string               `json:"travel_agency"`
-	DailyRate            *decimal.Decimal      `json:"daily_rate"`
 	GroupName            *string               `json:"group_name"`
 	GroupID              *ID                   `json:"group_id"`
 	RoomNumber           *Text                 `json:"room_number"`
@@ -30,28 +23,6 @@ type Reservation struct {
 	Custom1              *string               `json:"custom_1"`
 	Custom2              *string               `json:"custom_2"`
 	PMSReservationID     *ID                   `json:"pms_reservation_id"`
-}
-
-// UnmarshalJSON reads daily_rate, whose type the API does not document, as a
-// number or a numeric string; anything else ("", "n/a") is no rate rather
-// than a failed page.
-func (r *Reservation) UnmarshalJSON(b []byte) error {
-	type plain Reservation
-	var v struct {
-		*plain
-		DailyRate json.RawMessage `json:"daily_rate"`
-	}
-	*r = Reservation{}
-	v.plain = (*plain)(r)
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	if s, err := stringOrNumber(v.DailyRate); err == nil {
-		if d, err := decimal.NewFromString(strings.TrimSpace(s)); err == nil {
-			r.DailyRate = &d
-		}
-	}
-	return nil
 }
 
 // CustomerReservation is one guest on a reservation.
@@ -141,42 +112,4 @@ type PrivacyFlags struct {
 	Mail           Flag `json:"mail"`
 	Phone          Flag `json:"phone"`
 	SMS            Flag `json:"sms"`
-}
-
-// The nested objects read [] as empty; see emptyArray.
-
-func (d *Document) UnmarshalJSON(b []byte) error {
-	type plain Document
-	*d = Document{}
-	if emptyArray(b) {
-		return nil
-	}
-	return json.Unmarshal(b, (*plain)(d))
-}
-
-func (a *Address) UnmarshalJSON(b []byte) error {
-	type plain Address
-	*a = Address{}
-	if emptyArray(b) {
-		return nil
-	}
-	return json.Unmarshal(b, (*plain)(a))
-}
-
-func (c *Contact) UnmarshalJSON(b []byte) error {
-	type plain Contact
-	*c = Contact{}
-	if emptyArray(b) {
-		return nil
-	}
-	return json.Unmarshal(b, (*plain)(c))
-}
-
-func (f *PrivacyFlags) UnmarshalJSON(b []byte) error {
-	type plain PrivacyFlags
-	*f = PrivacyFlags{}
-	if emptyArray(b) {
-		return nil
-	}
-	return json.Unmarshal(b, (*plain)(f))
 }

@@ -4,20 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// ID is an identifier the API may send as a number or as a string; it is
-// kept as text so neither form loses anything (leading zeros, letters).
+// ID is an identifier, which the sample sends as a number ("id": 1858,
+// "worker_id": 59) or as a string ("booking_code": "345", "pms_guest_id":
+// "C349"); it is kept as text so neither form loses anything.
 type ID string
 
 func (id *ID) UnmarshalJSON(b []byte) error {
 	s, err := stringOrNumber(b)
+	if err != nil {
+		return wrongForm(b, "", *id)
+	}
 	*id = ID(s)
-	return err
+	return nil
 }
 
 // Int64 returns the id as a number when it is one.
@@ -26,50 +29,41 @@ func (id ID) Int64() (int64, bool) {
 	return n, err == nil
 }
 
-// Text is a free-form value the API may send as a number (a room number, a
-// zip code, a phone).
+// Text is a text value: a JSON string, or null. The sample sends every
+// text as a string, numeric ones too ("zip": "07006", "document_number":
+// "787667789"); a number there would already have lost its leading zeros.
 type Text string
 
 func (t *Text) UnmarshalJSON(b []byte) error {
-	s, err := stringOrNumber(b)
-	*t = Text(s)
-	return err
-}
-
-// Count is a head count the API may send as a number or a numeric string.
-type Count int
-
-func (c *Count) UnmarshalJSON(b []byte) error {
-	s, err := stringOrNumber(b)
-	if err != nil || s == "" {
-		*c = 0
-		return err
+	var s *string
+	if json.Unmarshal(b, &s) != nil {
+		return wrongForm(b, "", *t)
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("count is not a number")
+	*t = ""
+	if s != nil {
+		*t = Text(*s)
 	}
-	*c = Count(f)
 	return nil
 }
 
-// looseInt reads a figure sent as a number or a numeric string; anything
-// else (null, "", text) is no figure rather than a failed page.
-func looseInt(b []byte) *int {
-	s, err := stringOrNumber(b)
-	if err != nil {
-		return nil
+// Count is a head count: a JSON integer, as the sample sends adults and
+// children, or null.
+type Count int
+
+func (c *Count) UnmarshalJSON(b []byte) error {
+	var n *int
+	if json.Unmarshal(b, &n) != nil {
+		return wrongForm(b, "", *c)
 	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		return nil
+	*c = 0
+	if n != nil {
+		*c = Count(*n)
 	}
-	n := int(f)
-	return &n
+	return nil
 }
 
-// emptyArray reports a [] where an object belongs: servers whose empty maps
-// serialise as lists (PHP's json_encode) send it for an object with nothing.
+// emptyArray reports a [] where an object belongs; only _links reads it so
+// (see Links).
 func emptyArray(b []byte) bool {
 	var v []json.RawMessage
 	return json.Unmarshal(b, &v) == nil && len(v) == 0
@@ -91,33 +85,30 @@ func stringOrNumber(b []byte) (string, error) {
 	return "", errors.New("want a string or a number")
 }
 
-// Date is a calendar date as the API sends it ("2020-02-07"), kept as text so
-// an odd value never fails a whole page; Time parses it.
+// Date is a calendar date as the sample sends it, "2020-02-07", or null.
+// Any other form fails the answer, so a changed format is noticed instead of
+// read as no date (an expiry read as none would pass the document rules).
 type Date string
 
-// UnmarshalJSON keeps only the date of a date-time ("2020-02-07T00:00:00Z"),
-// as written, so readers that expect YYYY-MM-DD get it from a server that
-// stores the date as a moment.
 func (d *Date) UnmarshalJSON(b []byte) error {
-	s, err := stringOrNumber(b)
-	s = strings.TrimSpace(s)
-	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		if _, perr := time.Parse(time.DateOnly, s[:10]); perr == nil {
-			s = s[:10]
-		}
+	var s *string
+	if json.Unmarshal(b, &s) != nil {
+		return wrongForm(b, "", *d)
 	}
-	*d = Date(s)
-	return err
+	*d = ""
+	if s == nil {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, *s); err != nil {
+		return wrongForm(b, "string not YYYY-MM-DD", *d)
+	}
+	*d = Date(*s)
+	return nil
 }
 
-// Time parses the date as midnight UTC. A date-time value keeps only its
-// date part, as written.
+// Time parses the date as midnight UTC.
 func (d Date) Time() (time.Time, error) {
-	s := strings.TrimSpace(string(d))
-	if len(s) > 10 && (s[10] == 'T' || s[10] == ' ') {
-		s = s[:10]
-	}
-	t, err := time.Parse(time.DateOnly, s)
+	t, err := time.Parse(time.DateOnly, string(d))
 	if err != nil {
 		return time.Time{}, errors.New("passportscan: date is not YYYY-MM-DD")
 	}
@@ -130,8 +121,11 @@ type Timestamp string
 
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	s, err := stringOrNumber(b)
+	if err != nil {
+		return wrongForm(b, "", *t)
+	}
 	*t = Timestamp(s)
-	return err
+	return nil
 }
 
 var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05", time.DateTime, "2006-01-02 15:04", "2006-01-02T15:04:05-0700", "2006-01-02 15:04:05-07:00"}
@@ -151,9 +145,8 @@ func (t Timestamp) Time(loc *time.Location) (time.Time, error) {
 	return time.Time{}, errors.New("passportscan: unrecognised timestamp format")
 }
 
-// Flag is a yes/no the API may leave null or send as true/false, 0/1 or
-// "0"/"1". An unrecognised value counts as unknown, never as yes: for a
-// privacy consent, unknown must mean not given.
+// Flag is a yes/no: true, false, or null (no answer), as the sample sends
+// is_leader, bad_recognized and the privacy flags. No answer is no consent.
 type Flag struct {
 	set, value bool
 }
@@ -177,23 +170,13 @@ func (f Flag) True() bool { return f.set && f.value }
 func (f Flag) Known() bool { return f.set }
 
 func (f *Flag) UnmarshalJSON(b []byte) error {
-	s, err := stringOrNumber(b)
-	if err != nil {
-		var v bool
-		if json.Unmarshal(b, &v) != nil {
-			*f = Flag{}
-			return nil
-		}
-		*f = FlagOf(v)
-		return nil
+	var v *bool
+	if json.Unmarshal(b, &v) != nil {
+		return wrongForm(b, "", *f)
 	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "yes", "y", "on":
-		*f = FlagOf(true)
-	case "0", "false", "no", "n", "off":
-		*f = FlagOf(false)
-	default:
-		*f = Flag{}
+	*f = Flag{}
+	if v != nil {
+		*f = FlagOf(*v)
 	}
 	return nil
 }
@@ -205,21 +188,28 @@ func (f Flag) MarshalJSON() ([]byte, error) {
 	return json.Marshal(f.value)
 }
 
-// Gender is the raw value: "M"/"F" from some sources, 10/20 from others.
+// Gender is the letter the sample sends ("F"), or null.
 type Gender string
 
 func (g *Gender) UnmarshalJSON(b []byte) error {
-	s, err := stringOrNumber(b)
-	*g = Gender(s)
-	return err
+	var s *string
+	if json.Unmarshal(b, &s) != nil {
+		return wrongForm(b, "", *g)
+	}
+	*g = ""
+	if s != nil {
+		*g = Gender(*s)
+	}
+	return nil
 }
 
-// Sex returns "male", "female" or "" when the value is neither form.
+// Sex returns "male" for M, "female" for F, and "" for anything else (X on
+// some passports, or no answer).
 func (g Gender) Sex() string {
 	switch strings.ToUpper(strings.TrimSpace(string(g))) {
-	case "M", "MALE", "10":
+	case "M":
 		return "male"
-	case "F", "FEMALE", "20":
+	case "F":
 		return "female"
 	}
 	return ""
@@ -232,5 +222,5 @@ const (
 	DocumentIDCard         DocumentType = "IDC"
 	DocumentPassport       DocumentType = "PAS"
 	DocumentDrivingLicence DocumentType = "DRI"
-	DocumentUnrecognised   DocumentType = "EXT" // scanned, but not recognised as one of the above
+	DocumentUnrecognised   DocumentType = "EXT" // no document recognised (the sample's unscanned guests)
 )

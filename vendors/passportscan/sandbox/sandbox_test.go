@@ -215,12 +215,6 @@ func TestServesTheDocumentedSample(t *testing.T) {
 	assert.JSONEq(t, string(sample), w.Body.String())
 }
 
-func TestNumericGenderGoesOutAsNumber(t *testing.T) {
-	b, err := json.Marshal([]Gender{"10", "F"})
-	require.NoError(t, err)
-	assert.Equal(t, `[10,"F"]`, string(b))
-}
-
 func TestRateLimitPerKey(t *testing.T) {
 	s, clk := newSandbox(t, Options{RateLimit: 3})
 	s.AddBranch("pk-branch-two", "70")

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"strconv"
 )
 
 // The sandbox's own wire types, in the field order of the documented sample
@@ -102,30 +101,8 @@ type PrivacyFlags struct {
 	SMS            *bool `json:"sms"`
 }
 
-// Gender is "M"/"F", or "10"/"20" for the sources that send numbers; the
-// numeric form goes on the wire as a JSON number, as those sources send it.
+// Gender is "M" or "F", as the sample's "gender": "F".
 type Gender string
-
-func (g Gender) MarshalJSON() ([]byte, error) {
-	if n, err := strconv.Atoi(string(g)); err == nil {
-		return []byte(strconv.Itoa(n)), nil
-	}
-	return json.Marshal(string(g))
-}
-
-func (g *Gender) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		*g = Gender(s)
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return err
-	}
-	*g = Gender(n.String())
-	return nil
-}
 
 // page is the GET /v1/reservations answer.
 type page struct {
