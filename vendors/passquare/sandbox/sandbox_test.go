@@ -72,7 +72,7 @@ func TestValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out, _ := post(t, s, clk, tc.path, tc.body)
 			assert.Equal(t, tc.status, status)
-			assert.Equal(t, map[string]any{"success": false, "message": tc.message}, out)
+			assert.Equal(t, map[string]any{"success": false, "error": tc.message}, out)
 		})
 	}
 	// Nothing refused was stored.

@@ -123,10 +123,11 @@ func (s *Server) Recorder() *sandboxkit.Recorder { return s.recorder }
 // SetFaults replaces the injected faults while the sandbox runs.
 func (s *Server) SetFaults(f sandboxkit.Faults) { s.faults.Set(f) }
 
-// errorBody is the error shape the sandbox answers with. Passquare does not
-// document one; this is the PHP-style form the client must read among others.
+// errorBody is the error shape the sandbox answers with. The document shows
+// one failure form, {"error": "..."}, beside "success" in the answers that
+// carry it; the sandbox writes both.
 func errorBody(_ int, message string) any {
-	return gin.H{"success": false, "message": message}
+	return gin.H{"success": false, "error": message}
 }
 
 func fail(c *gin.Context, status int, message string) {
