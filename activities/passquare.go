@@ -91,8 +91,14 @@ type PushBalanceInput struct {
 	Message    string          `json:"message,omitempty"` // optional push to the card
 }
 
-// PushBalance sets the card's balance. It sends the absolute balance, never
-// a difference, so repeating it is harmless.
+// PushBalance sets the card's balance, then sends the message, if any, as a
+// call of its own: Passquare replaces a push sent together with a change to
+// a variable the card's notifications are bound to (the balance, in a
+// loyalty template) by its system "card modified" notification, so the
+// guest would never read the hotel's message. Both calls go through the
+// client's spacing, so they stay within Passquare's one request a second.
+// It sends the absolute balance, never a difference, so a retry after the
+// first call repeats a harmless write; the message is sent at least once.
 func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error {
 	if !passquare.ValidPhone(in.Phone) {
 		return invalidInput("the holder's phone is not E.164")
@@ -102,9 +108,11 @@ func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error 
 		Phone:      in.Phone,
 		CustomerID: in.AccountKey,
 		Balance:    &in.Balance,
-		Push:       in.Message,
 	})
-	return vendorFailure(err)
+	if err != nil || in.Message == "" {
+		return vendorFailure(err)
+	}
+	return vendorFailure(a.Client.PushToCard(ctx, in.Phone, in.Message))
 }
 
 // cardOf finds the card Passquare already holds for this account.

@@ -147,8 +147,9 @@ func TestCreateThenUpdateCustomer(t *testing.T) {
 		"customerId": "guest-42", "template_uuid": "tpl-1", "link": "https://form.passquare.com/0000",
 		"sms": "Your card: %link%", "room": "214"}`, string(calls[0].Body))
 
-	// A second call updates: no new card, same number, a push recorded.
-	res2, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111", Bonus: dec("7"), Push: "Welcome back"})
+	// A second call updates: no new card, same number; the bonus is bound
+	// to a notification, so Passquare says the card was modified.
+	res2, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111", Bonus: dec("7")})
 	require.NoError(t, err)
 	assert.False(t, res2.Card.OK)
 	assert.False(t, res2.SMSSent.OK)
@@ -157,14 +158,20 @@ func TestCreateThenUpdateCustomer(t *testing.T) {
 	stored, _ = e.sb.Customer(appKey, "+420777000111")
 	assert.Equal(t, "7", stored.Bonus.String())
 	assert.Equal(t, "Ludmila", stored.Name)
-	assert.Equal(t, []sandbox.SentPush{{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: "Welcome back"}}, e.sb.Pushes())
+	// A push goes alone, so it is not replaced.
+	require.NoError(t, e.client.PushToCard(ctx, "+420777000111", "Welcome back"))
+	assert.Equal(t, []sandbox.SentPush{
+		{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: sandbox.CardModified, System: true},
+		{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: "Welcome back"},
+	}, e.sb.Pushes())
+	assert.JSONEq(t, `{"app_key": "`+appKey+`", "phone": "+420777000111", "push": "Welcome back"}`, string(e.sb.Calls()[2].Body))
 
 	// The next customer gets the next card of the range.
 	res3, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000222", Name: "Jan",
 		SendWebpush: "w", SendTelegram: "tg"})
 	require.NoError(t, err)
 	assert.Equal(t, "5001", res3.CardNumber)
-	assert.Len(t, e.sb.Pushes(), 3)
+	assert.Len(t, e.sb.Pushes(), 4)
 }
 
 // The other reading of the documentation: flags as sentences, amounts as
@@ -290,6 +297,20 @@ func TestErrorClasses(t *testing.T) {
 		assert.Equal(t, 0, ve.Status)
 		assert.True(t, ve.Retryable())
 		assertNoPersonalData(t, err)
+	})
+	t.Run("a push with a variable change is refused before sending", func(t *testing.T) {
+		e := newEnv(t, sandbox.Options{}, "expert")
+		for _, u := range []passquare.CustomerUpdate{
+			{Phone: "+420777000111", Balance: dec("10"), Push: "You earned 10"},
+			{Phone: "+420777000111", Bonus: dec("5"), Push: "x"},
+			{Phone: "+420777000111", Variables: map[string]string{"level": "gold"}, Push: "x"},
+		} {
+			_, err := e.client.UserCreateOrUpdate(ctx, u)
+			var fe *passquare.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, "push", fe.Field)
+		}
+		assert.Empty(t, e.sb.Calls())
 	})
 	t.Run("phone not E.164 is refused before sending", func(t *testing.T) {
 		e := newEnv(t, sandbox.Options{}, "expert")

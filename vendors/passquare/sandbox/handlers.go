@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -99,6 +101,7 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 	if !exists {
 		cust = s.newCustomer(a, phone)
 	}
+	before := s.boundValues(cust)
 	for k, dst := range map[string]*string{
 		"name": &cust.Name, "email": &cust.Email, "surname": &cust.Surname,
 		"middlename": &cust.Middlename, "template_uuid": &cust.TemplateUUID, "customerId": &cust.RemoteID,
@@ -136,8 +139,12 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 		s.sms = append(s.sms, SentSMS{AppKey: a.key, Phone: phone, Text: strings.ReplaceAll(sms, "%link%", formURL)})
 		smsSent = true
 	}
+	modified := exists && !maps.Equal(before, s.boundValues(cust))
+	if modified {
+		s.pushes = append(s.pushes, SentPush{AppKey: a.key, Phone: phone, Kind: "push", Text: CardModified, System: true})
+	}
 	for _, kind := range []struct{ field, kind string }{{"push", "push"}, {"send_webpush", "webpush"}, {"send_telegram", "telegram"}} {
-		if v := text(kind.field); v != "" {
+		if v := text(kind.field); v != "" && !(modified && kind.kind == "push") {
 			s.pushes = append(s.pushes, SentPush{AppKey: a.key, Phone: phone, Kind: kind.kind, Text: v})
 		}
 	}
@@ -152,6 +159,27 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 		"form_url":      formURL,
 		"user_hash":     cust.UserHash,
 	})
+}
+
+// boundValues are the customer's values of the variables the card template
+// binds notifications to, as text, to see which a call changed.
+func (s *Server) boundValues(c *Customer) map[string]string {
+	out := map[string]string{}
+	for _, k := range s.opts.NotificationVariables {
+		switch k {
+		case "balance":
+			out[k] = c.Balance.String()
+		case "bonus":
+			out[k] = c.Bonus.String()
+		case "discount":
+			out[k] = c.Discount.String()
+		default:
+			if v, ok := c.Variables[k]; ok {
+				out[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) readCustomer(c *gin.Context) {

@@ -195,3 +195,38 @@ func TestHookCRMKeyAsPasswordWithBlankLogin(t *testing.T) {
 	assert.Equal(t, "crm-key-1", gotPass)
 	assert.Equal(t, "crm-key-1", gotKey)
 }
+
+// The document: "If you send a push and simultaneously change such a
+// variable, a push with a system notification will be sent that the card has
+// been modified." A change alone sends the system notification too; a push
+// alone, or with a variable that is unchanged or not bound, arrives as sent.
+func TestPushWithBoundVariableChangeIsReplaced(t *testing.T) {
+	s, clk := newTest(t, Options{NotificationVariables: []string{"balance", "bonus", "discount", "level"}})
+	call := func(body string) {
+		t.Helper()
+		status, out, _ := post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", `+body+`}`)
+		require.Equal(t, http.StatusOK, status, out)
+	}
+	call(`"name": "Eva", "balance": "10"`)
+	require.Empty(t, s.Pushes(), "creating a customer changes no card")
+
+	call(`"balance": "25.00", "push": "You earned 15"`)
+	call(`"push": "Spa open till 22"`)
+	call(`"balance": "25", "push": "Same balance"`)
+	call(`"level": "gold", "push": "Welcome to gold"`)
+	call(`"room": "214", "push": "Room ready"`)
+	call(`"discount": "5"`)
+
+	modified := SentPush{AppKey: "key-a", Phone: "+420777000111", Kind: "push", Text: CardModified, System: true}
+	custom := func(text string) SentPush {
+		return SentPush{AppKey: "key-a", Phone: "+420777000111", Kind: "push", Text: text}
+	}
+	assert.Equal(t, []SentPush{
+		modified,                   // balance changed: "You earned 15" replaced
+		custom("Spa open till 22"), // a push alone
+		custom("Same balance"),     // 25.00 is 25: no change
+		modified,                   // a bound custom variable changed
+		custom("Room ready"),       // an unbound variable
+		modified,                   // a change without a push
+	}, s.Pushes())
+}

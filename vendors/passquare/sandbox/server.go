@@ -35,6 +35,13 @@ type Options struct {
 	FlagsAsMessages bool `toml:"flags_as_messages"`
 	// AmountsAsNumbers writes amounts as JSON numbers instead of strings.
 	AmountsAsNumbers bool `toml:"amounts_as_numbers"`
+	// NotificationVariables are the variables the card design template
+	// binds notifications to. When user_create_or_update changes one of them
+	// on an existing customer, Passquare sends its own "card modified"
+	// notification (SentPush.System), and a push sent in the same call is
+	// replaced by it, as the document warns. Default balance, bonus and
+	// discount; custom template variables may be named too.
+	NotificationVariables []string `toml:"notification_variables"`
 
 	// The integrator's hook, as configured in Passquare's integration settings.
 	HookURL      string            `toml:"hook_url"`
@@ -84,6 +91,9 @@ func New(o Options) *Server {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.NotificationVariables == nil {
+		o.NotificationVariables = []string{"balance", "bonus", "discount"}
 	}
 	s := &Server{
 		opts:     o,

@@ -53,7 +53,14 @@ type SentPush struct {
 	Kind     string // "push" (wallet card), "webpush" or "telegram"
 	Text     string
 	Campaign string // uuid when sent by push/send
+	// System marks Passquare's own notification that a variable bound to
+	// notifications changed (Text is CardModified).
+	System bool
 }
+
+// CardModified is the text of Passquare's system notification that the
+// card has been modified.
+const CardModified = "card modified"
 
 // Campaign is a push campaign made by push/create.
 type Campaign struct {
