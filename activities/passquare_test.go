@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/vendors/passquare"
 	pqsandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
 )
@@ -62,4 +63,42 @@ func TestPushBalanceSendsTheMessageApartFromTheBalance(t *testing.T) {
 	err = runActivity(t, a, a.PushBalance, PushBalanceInput{AccountKey: "acct-1", Phone: phone, Balance: decimal.RequireFromString("20")}, nil)
 	require.NoError(t, err)
 	assert.Len(t, sb.Calls(), 3)
+}
+
+func issueInput(phone string) IssueCardInput {
+	return IssueCardInput{AccountKey: "acct-1", Holder: lifecycle.AccountHolder{Phone: phone, FirstName: "Eva", LastName: "Nováková"},
+		Balance: decimal.Zero, Bonus: decimal.RequireFromString("5")}
+}
+
+// Passquare created the customer but no card (the card comes when the
+// guest fills in the form): IssueCard says so distinctly, without an error,
+// and the card arrives later with the createCustomer hook.
+func TestIssueCardWithoutCardNumberIsPending(t *testing.T) {
+	a, sb := newPassquare(t, pqsandbox.Options{CardsAtInstall: true})
+	a.FormLink, a.SMSText = "https://form.passquare.com/0000", "Your card: %link%"
+	const phone = "+420777000111"
+
+	var card lifecycle.Card
+	require.NoError(t, runActivity(t, a, a.IssueCard, issueInput(phone), &card))
+	assert.True(t, card.Pending)
+	assert.Empty(t, card.Number)
+	assert.Equal(t, "acct-1", card.AccountKey)
+	assert.Contains(t, card.FormURL, "https://form.passquare.com/0000/?hash=", "staff can see the form link")
+
+	stored, _ := sb.Customer(pqAppKey, phone)
+	assert.Empty(t, stored.CardNumber, "no card until the guest installs it")
+}
+
+// An update of a customer who already holds a card answers without a
+// card_number: the card is the one Passquare holds for the account.
+func TestIssueCardFindsTheCardPassquareHolds(t *testing.T) {
+	a, sb := newPassquare(t, pqsandbox.Options{})
+	const phone = "+420777000222"
+	require.NoError(t, sb.SeedCustomer(pqAppKey, pqsandbox.Customer{Phone: phone, Name: "Jan", CardNumber: "120", CardTrack: "7862374687", Installed: true}))
+
+	var card lifecycle.Card
+	require.NoError(t, runActivity(t, a, a.IssueCard, issueInput(phone), &card))
+	assert.Equal(t, lifecycle.Card{AccountKey: "acct-1", Number: "120", Track: "7862374687", Installed: true,
+		AppleURL: card.AppleURL, GoogleURL: card.GoogleURL}, card)
+	assert.False(t, card.Pending)
 }

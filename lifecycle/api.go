@@ -182,6 +182,12 @@ type Card struct {
 	GoogleURL  string `json:"googleUrl,omitempty"`
 	FormURL    string `json:"formUrl,omitempty"`
 	Installed  bool   `json:"installed"`
+	// Pending: Passquare holds the customer but created no card on this
+	// call (its answer had no card_number), so Number is empty. The card
+	// comes when the guest installs it from the form: Passquare's
+	// createCustomer hook, which reaches the stay as SignalCardInstalled.
+	// A pending card is not attached to the account.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Scan is one scan of a card at an outlet, from Passcreator.

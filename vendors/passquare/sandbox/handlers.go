@@ -98,8 +98,12 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "name is required to create a customer")
 		return
 	}
+	cardCreated := !exists && !s.opts.CardsAtInstall
 	if !exists {
 		cust = s.newCustomer(a, phone)
+	}
+	if cardCreated {
+		a.giveCard(cust)
 	}
 	before := s.boundValues(cust)
 	for k, dst := range map[string]*string{
@@ -148,17 +152,19 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 			s.pushes = append(s.pushes, SentPush{AppKey: a.key, Phone: phone, Kind: kind.kind, Text: v})
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{
+	answer := gin.H{
 		"success":       s.flag(true, "Customer updated", "Customer not updated"),
 		"sms_send":      s.flag(smsSent, "SMS sent", "SMS not sent"),
-		"card":          s.flag(!exists, "Card created", "Card not created"),
-		"card_number":   cust.CardNumber,
-		"card_track":    cust.CardTrack,
+		"card":          s.flag(cardCreated, "Card created", "Card not created"),
 		"card_url":      s.opts.PublicURL + "/wallet/apple/" + cust.UserHash,
 		"card_gpay_url": s.opts.PublicURL + "/wallet/google/" + cust.UserHash,
 		"form_url":      formURL,
 		"user_hash":     cust.UserHash,
-	})
+	}
+	if cardCreated { // "created card number": only a call that created one
+		answer["card_number"], answer["card_track"] = cust.CardNumber, cust.CardTrack
+	}
+	c.JSON(http.StatusOK, answer)
 }
 
 // boundValues are the customer's values of the variables the card template
@@ -207,15 +213,20 @@ func (s *Server) readCustomer(c *gin.Context) {
 	out := gin.H{
 		"phone": cust.Phone, "email": cust.Email, "name": cust.Name,
 		"surname": cust.Surname, "middlename": cust.Middlename, "birthday": cust.Birthday,
-		"cardNumbers": []string{cust.CardNumber},
-		"cardTracks":  []gin.H{{"card": cust.CardNumber, "track": cust.CardTrack}},
+		"cardNumbers": cust.cards(),
+		"cardTracks":  []gin.H{},
 		"discount":    s.amountJSON(cust.Discount),
 		"bonus":       s.amountJSON(cust.Bonus),
 		"balance":     s.amountJSON(cust.Balance),
 		"remoteId":    cust.RemoteID,
 	}
+	cardInstalls := []gin.H{}
+	if cust.CardNumber != "" {
+		out["cardTracks"] = []gin.H{{"card": cust.CardNumber, "track": cust.CardTrack}}
+		cardInstalls = append(cardInstalls, gin.H{"card": cust.CardNumber, "install": cust.Installed})
+	}
 	if installs {
-		out["cardInstalls"] = []gin.H{{"card": cust.CardNumber, "install": cust.Installed}}
+		out["cardInstalls"] = cardInstalls
 	}
 	if invites {
 		out["invitedBy"] = cust.InvitedBy

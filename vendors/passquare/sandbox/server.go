@@ -30,6 +30,12 @@ type Options struct {
 	HourlyQuota map[string]int `toml:"hourly_quota"`
 	// PublicURL is the base of the card_url and card_gpay_url links.
 	PublicURL string `toml:"public_url"` // default https://core.passquare.com
+	// CardsAtInstall creates customers in user_create_or_update without a
+	// card: the card number is assigned when the guest installs the card from
+	// the form (InstallCard), and the createCustomer hook brings it. The
+	// answer then has no card_number, which the document allows ("created
+	// card number": only a call that created a card has one).
+	CardsAtInstall bool `toml:"cards_at_install"`
 	// FlagsAsMessages answers success/sms_send/card as sentences instead of
 	// booleans, the other reading of the documentation.
 	FlagsAsMessages bool `toml:"flags_as_messages"`
