@@ -275,6 +275,12 @@ type InstallCard struct {
 	Holder      AccountHolder `json:"holder"`
 	CardNumbers []string      `json:"cardNumbers"`
 	CardTracks  []CardTrack   `json:"cardTracks"`
+	// What Passquare says the card holds, as the hook sent it; nil when the
+	// hook left the field out. An account opened by this hook can start
+	// from it.
+	Balance  *decimal.Decimal `json:"balance,omitempty"`  // amount of bonuses
+	Bonus    *decimal.Decimal `json:"bonus,omitempty"`    // bonus percentage
+	Discount *decimal.Decimal `json:"discount,omitempty"` // discount percentage
 }
 
 // CardTrack pairs a card number with its barcode track.

@@ -144,7 +144,8 @@ func TestHookValidateNamesFieldNotValue(t *testing.T) {
 	cases := []struct {
 		name, method, customer, field string
 	}{
-		{"create without plus", MethodCreateCustomer, `{"phone": "420777123456", "cardNumbers": ["1"]}`, "phone"},
+		{"create in national form", MethodCreateCustomer, `{"phone": "0777123456", "cardNumbers": ["1"]}`, "phone"},
+		{"create with digits that are no possible number", MethodCreateCustomer, `{"phone": "3471234567", "cardNumbers": ["1"]}`, "phone"},
 		{"create without cards", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": []}`, "cardNumbers"},
 		{"create bad birthday", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "birthday": "25/01/1980"}`, "birthday"},
 		{"create bad balance", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "balance": "lots"}`, "balance"},
@@ -181,11 +182,38 @@ func TestHookValidateNamesFieldNotValue(t *testing.T) {
 			require.ErrorAs(t, verr, &fe)
 			assert.Equal(t, tc.field, fe.Field)
 			assert.ErrorIs(t, verr, ErrInvalid)
-			for _, v := range []string{phone, "420777123456", "25/01/1980", "lots", "fifty", "0777", "soon"} {
+			for _, v := range []string{phone, "420777123456", "3471234567", "25/01/1980", "lots", "fifty", "0777", "soon"} {
 				assert.NotContains(t, verr.Error(), v)
 			}
 		})
 	}
+}
+
+// E.164 is digits; the document's own example writes them without the plus.
+// A phone sent that way is read as E.164 in every hook.
+func TestHookPhoneDigitsWithoutPlus(t *testing.T) {
+	h, err := DecodeHook([]byte(`{"method": "createCustomer", "customer": {"phone": "420000000001", "cardNumbers": ["120"],
+		"referCustomerPhone": "420000000002"}}`))
+	require.NoError(t, err)
+	c, err := h.CreateCustomer()
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.Equal(t, "+420000000001", c.Phone)
+	assert.Equal(t, "+420000000002", c.ReferCustomerPhone)
+
+	h, err = DecodeHook([]byte(`{"method": "readBalance", "customer": {"phone": "420000000001", "cardNumbers": ["120"]}}`))
+	require.NoError(t, err)
+	r, err := h.ReadBalance()
+	require.NoError(t, err)
+	require.NoError(t, r.Validate())
+	assert.Equal(t, "+420000000001", r.Phone)
+
+	h, err = DecodeHook([]byte(`{"method": "addBalance", "customer": {"phone": "420000000001", "cardNumbers": ["120"], "sum": "5", "transactionId": "t"}}`))
+	require.NoError(t, err)
+	a, err := h.AddBalance()
+	require.NoError(t, err)
+	require.NoError(t, a.Validate())
+	assert.Equal(t, "+420000000001", a.Phone)
 }
 
 func TestHookLooseForms(t *testing.T) {

@@ -88,7 +88,7 @@ func TestGoldenHookResponses(t *testing.T) {
 		{"hook_create_customer_response.json", CreateCustomerResponse{CustomerID: "6d2845ff-0a07-11e7-25df-d8d18565926f"}},
 		{"hook_read_balance_response.json", ReadBalanceResponse{Success: true, Bonus: dec("12.5"), Balance: dec("5"), Discount: dec("17.88")}},
 		{"hook_add_balance_response.json", AddBalanceResponse{Success: true}},
-		{"hook_error_response.json", HookErrorResponse{Error: "Detailed error description..."}},
+		{"hook_error_response_success_false.json", HookErrorResponse{Error: "Detailed error description..."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {

@@ -169,7 +169,8 @@ func TestHookSender(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusBadRequest, res.Status)
 	assert.Equal(t, "passquare: cardNumbers: refused", res.Error)
-	assert.Nil(t, res.Success)
+	require.NotNil(t, res.Success)
+	assert.False(t, *res.Success, `the refusal says "success": false`)
 
 	sent := e.sb.HooksSent()
 	require.Len(t, sent, 5)

@@ -46,8 +46,13 @@ func (s *Server) status(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"app": a.name, "balance": s.amountJSON(a.balance)})
 }
 
+// requirePhone reads the phone in E.164: the document's own push example
+// writes the digits without the plus, so digits alone are read as E.164.
 func requirePhone(c *gin.Context, b body) (string, bool) {
 	phone, _ := b.str("phone")
+	if phone != "" && !strings.HasPrefix(phone, "+") && validPhone("+"+phone) {
+		phone = "+" + phone
+	}
 	switch {
 	case phone == "":
 		fail(c, http.StatusBadRequest, "phone is required")

@@ -52,7 +52,7 @@ func TestValidation(t *testing.T) {
 		{"wrong app_key", "/status", `{"app_key": "nope"}`, 401, "invalid app_key"},
 		{"not JSON", "/status", `app_key=key-a`, 400, "invalid JSON"},
 		{"phone missing", "/crm/user_create_or_update", `{"app_key": "key-a", "name": "Eva"}`, 400, "phone is required"},
-		{"phone without plus", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "420777000111", "name": "Eva"}`, 400, "phone must be in international E.164 format"},
+		{"phone in national form", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "0777000111", "name": "Eva"}`, 400, "phone must be in international E.164 format"},
 		{"phone with spaces", "/crm/read_customer", `{"app_key": "key-a", "phone": "+420 777 000 111"}`, 400, "phone must be in international E.164 format"},
 		{"birthday ISO", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", "birthday": "1980-05-03"}`, 400, "birthday must be in dd.mm.yyyy format"},
 		{"birthday impossible", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", "birthday": "31.02.1980"}`, 400, "birthday must be in dd.mm.yyyy format"},
@@ -194,6 +194,17 @@ func TestHookCRMKeyAsPasswordWithBlankLogin(t *testing.T) {
 	assert.Equal(t, "", gotUser)
 	assert.Equal(t, "crm-key-1", gotPass)
 	assert.Equal(t, "crm-key-1", gotKey)
+}
+
+// The document's push example writes the phone as digits without a plus.
+func TestPushExampleWithoutPlus(t *testing.T) {
+	s, clk := newTest(t, Options{})
+	status, out, _ := post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420000000001", "name": "Joe"}`)
+	require.Equal(t, http.StatusOK, status, out)
+	status, out, _ = post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "420000000001", "push": "Your order is already in stock!"}`)
+	require.Equal(t, http.StatusOK, status, out)
+	assert.Equal(t, []SentPush{{AppKey: "key-a", Phone: "+420000000001", Kind: "push", Text: "Your order is already in stock!"}}, s.Pushes())
+	assert.Len(t, s.Customers("key-a"), 1, "the same customer")
 }
 
 // The document: "If you send a push and simultaneously change such a
