@@ -33,6 +33,12 @@ type IssueCardInput struct {
 // IssueCard creates or updates the Passquare customer and has Passquare
 // text the guest the card link. A retry first reads the customer back, so
 // a card issued before a lost answer is not issued, or texted, twice.
+//
+// Passquare's answer carries a card_number only when that call created a
+// card. Without one, the customer is read back for a card Passquare already
+// holds for this account; when there is none, the result is a Card with
+// Pending set and no number: not an error, the card comes with the
+// createCustomer hook once the guest installs it from the form.
 func (a *Passquare) IssueCard(ctx context.Context, in IssueCardInput) (lifecycle.Card, error) {
 	if !passquare.ValidPhone(in.Holder.Phone) {
 		return lifecycle.Card{}, invalidInput("the holder's phone is not E.164")
@@ -72,15 +78,24 @@ func (a *Passquare) IssueCard(ctx context.Context, in IssueCardInput) (lifecycle
 	if err != nil {
 		return lifecycle.Card{}, vendorFailure(err)
 	}
-	activity.GetLogger(ctx).Info("wallet card issued", "account_key", in.AccountKey, "card_created", res.Card.OK, "sms_sent", res.SMSSent.OK)
-	return lifecycle.Card{
+	card := lifecycle.Card{
 		AccountKey: in.AccountKey,
 		Number:     res.CardNumber,
 		Track:      res.CardTrack,
 		AppleURL:   res.CardURL,
 		GoogleURL:  res.CardGPayURL,
 		FormURL:    res.FormURL,
-	}, nil
+	}
+	if card.Number == "" {
+		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
+		if err != nil {
+			return lifecycle.Card{}, vendorFailure(err)
+		}
+		held, ok := cardOf(in.AccountKey, existing)
+		card.Number, card.Track, card.Installed, card.Pending = held.Number, held.Track, held.Installed, !ok
+	}
+	activity.GetLogger(ctx).Info("wallet card issued", "account_key", in.AccountKey, "card_pending", card.Pending, "sms_sent", res.SMSSent.OK)
+	return card, nil
 }
 
 // PushBalanceInput is the balance to show on the guest's card.
@@ -91,8 +106,14 @@ type PushBalanceInput struct {
 	Message    string          `json:"message,omitempty"` // optional push to the card
 }
 
-// PushBalance sets the card's balance. It sends the absolute balance, never
-// a difference, so repeating it is harmless.
+// PushBalance sets the card's balance, then sends the message, if any, as a
+// call of its own: Passquare replaces a push sent together with a change to
+// a variable the card's notifications are bound to (the balance, in a
+// loyalty template) by its system "card modified" notification, so the
+// guest would never read the hotel's message. Both calls go through the
+// client's spacing, so they stay within Passquare's one request a second.
+// It sends the absolute balance, never a difference, so a retry after the
+// first call repeats a harmless write; the message is sent at least once.
 func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error {
 	if !passquare.ValidPhone(in.Phone) {
 		return invalidInput("the holder's phone is not E.164")
@@ -102,9 +123,11 @@ func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error 
 		Phone:      in.Phone,
 		CustomerID: in.AccountKey,
 		Balance:    &in.Balance,
-		Push:       in.Message,
 	})
-	return vendorFailure(err)
+	if err != nil || in.Message == "" {
+		return vendorFailure(err)
+	}
+	return vendorFailure(a.Client.PushToCard(ctx, in.Phone, in.Message))
 }
 
 // cardOf finds the card Passquare already holds for this account.

@@ -71,11 +71,11 @@ func TestAccessControl(t *testing.T) {
 			require.Equal(t, tt.want, w.Code, w.Body.String())
 			switch tt.want {
 			case 401:
-				require.JSONEq(t, `{"error": "unauthorized"}`, w.Body.String(), "a refusal reveals nothing")
+				require.JSONEq(t, `{"success": false, "error": "unauthorized"}`, w.Body.String(), "a refusal reveals nothing")
 			case 403:
-				require.JSONEq(t, `{"error": "forbidden"}`, w.Body.String(), "a refusal reveals nothing")
+				require.JSONEq(t, `{"success": false, "error": "forbidden"}`, w.Body.String(), "a refusal reveals nothing")
 			case 400:
-				require.JSONEq(t, `{"error": "unknown customer"}`, w.Body.String())
+				require.JSONEq(t, `{"success": false, "error": "unknown customer"}`, w.Body.String())
 			}
 		})
 	}

@@ -124,7 +124,7 @@ func New(o Options) (*gin.Engine, error) {
 	r.NoRoute(func(c *gin.Context) { c.JSON(404, errorBody{"not found"}) })
 	r.NoMethod(func(c *gin.Context) { c.JSON(405, errorBody{"method not allowed"}) })
 
-	r.POST(s.hook.Path, s.allowIP, s.passquareHook)
+	r.POST(s.hook.Path, markPassquare, s.allowIP, s.passquareHook)
 	if s.hook.PasscreatorWebhookKey != "" {
 		if o.Passcreator == nil {
 			return nil, errors.New("hooks: the Passcreator webhook needs a Passcreator client")
@@ -142,5 +142,5 @@ func New(o Options) (*gin.Engine, error) {
 // may hold request data; the log has the route only.
 func (s *server) recovered(c *gin.Context, _ any) {
 	s.Logger.ErrorContext(c.Request.Context(), "webhook handler panicked", "route", c.FullPath())
-	c.AbortWithStatusJSON(500, errorBody{"internal error"})
+	s.refuse(c, 500, "internal error")
 }

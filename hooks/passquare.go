@@ -15,7 +15,7 @@ import (
 
 // passquareHook serves the one URL of Passquare's integration settings and
 // dispatches on the hook's method. A refused hook gets HTTP 400 with
-// {"error": ...}, as Passquare expects.
+// {"success": false, "error": ...}, as Passquare expects (markPassquare).
 func (s *server) passquareHook(c *gin.Context) {
 	method := "-"
 	defer func() { s.metrics.request("passquare", method, c.Writer.Status()) }()
@@ -67,12 +67,12 @@ func (s *server) invalid(c *gin.Context, err error) {
 }
 
 // accountKey is the account of the phone Passquare sent. The stay keyed the
-// account by the phone as rules.NormalisePhone wrote it; a number valid in
-// form but unknown to the numbering plan is kept as sent.
+// account by the phone as rules.NormalisePhone wrote it; Validate has
+// checked that the phone is E.164 and possible, so it normalises to itself.
 func (s *server) accountKey(phone string) (key, e164 string) {
 	e164, err := rules.NormalisePhone(phone, s.defaultRegion)
 	if err != nil {
-		e164 = phone // Validate has checked the E.164 form
+		e164 = phone
 	}
 	return rules.AccountKey(e164, []byte(s.Config.Loyalty.AccountKeySecret.Value())), e164
 }
@@ -96,7 +96,8 @@ func (s *server) createCustomer(c *gin.Context, hook *passquare.Hook) {
 	if b := cust.Birthday; b != nil {
 		holder.BirthDate = &rules.Date{Year: b.Year, Month: b.Month, Day: b.Day}
 	}
-	install := lifecycle.InstallCard{Holder: holder, CardNumbers: cust.CardNumbers}
+	install := lifecycle.InstallCard{Holder: holder, CardNumbers: cust.CardNumbers,
+		Balance: cust.Balance, Bonus: cust.Bonus, Discount: cust.Discount}
 	for _, t := range cust.CardTracks {
 		install.CardTracks = append(install.CardTracks, lifecycle.CardTrack{Card: t.Card, Track: t.Track})
 	}

@@ -60,26 +60,69 @@ func TestDocumentedHooks(t *testing.T) {
 	require.Equal(t, "50", adds[0].Sum.String())
 }
 
-// addBalanceUpdates reads the add-balance updates the account accepted,
-// decoded with the payload codec, from its history.
+// addBalanceUpdates reads the add-balance updates the account accepted.
 func addBalanceUpdates(t *testing.T, key string) []lifecycle.AddBalance {
+	return acceptedUpdates[lifecycle.AddBalance](t, key, lifecycle.UpdateAddBalance)
+}
+
+// acceptedUpdates reads the updates of one name the account accepted,
+// decoded with the payload codec, from its history.
+func acceptedUpdates[T any](t *testing.T, key, name string) []T {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	it := temporalClient.GetWorkflowHistory(ctx, lifecycle.AccountWorkflowID(key), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	var out []lifecycle.AddBalance
+	var out []T
 	for it.HasNext() {
 		ev, err := it.Next()
 		require.NoError(t, err)
 		acc := ev.GetWorkflowExecutionUpdateAcceptedEventAttributes()
-		if acc == nil || acc.GetAcceptedRequest().GetInput().GetName() != lifecycle.UpdateAddBalance {
+		if acc == nil || acc.GetAcceptedRequest().GetInput().GetName() != name {
 			continue
 		}
-		var add lifecycle.AddBalance
-		require.NoError(t, codec.DataConverter().FromPayloads(acc.GetAcceptedRequest().GetInput().GetArgs(), &add))
-		out = append(out, add)
+		var v T
+		require.NoError(t, codec.DataConverter().FromPayloads(acc.GetAcceptedRequest().GetInput().GetArgs(), &v))
+		out = append(out, v)
 	}
 	return out
+}
+
+// createCustomer carries what Passquare says the card holds (the doc's
+// "balance": "300.00", "bonus": "10.00", "discount": "25.00"); the account
+// is told, so one opened by the hook can start from it.
+func TestCreateCustomerCarriesTheCardsAmounts(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	installs := acceptedUpdates[lifecycle.InstallCard](t, g.key(), lifecycle.UpdateInstallCard)
+	require.Len(t, installs, 1)
+	in := installs[0]
+	require.NotNil(t, in.Balance)
+	require.NotNil(t, in.Bonus)
+	require.NotNil(t, in.Discount)
+	require.Equal(t, "300.00", in.Balance.StringFixed(2))
+	require.Equal(t, "10.00", in.Bonus.StringFixed(2))
+	require.Equal(t, "25.00", in.Discount.StringFixed(2))
+
+	other := newGuest()
+	body := strings.NewReplacer(`"balance": "300.00",`, "", `"bonus": "10.00",`, "", `"discount": "25.00",`, "").Replace(other.createCustomer(t))
+	require.Equal(t, http.StatusOK, e.hook(body).Code)
+	installs = acceptedUpdates[lifecycle.InstallCard](t, other.key(), lifecycle.UpdateInstallCard)
+	require.Len(t, installs, 1)
+	require.Nil(t, installs[0].Balance, "a field the hook left out is not a zero")
+}
+
+// E.164 is digits: a phone Passquare sends without the plus (as its own
+// push example writes it) reaches the account the stay keyed.
+func TestHookPhoneWithoutPlus(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	digits := strings.TrimPrefix(g.phone, "+")
+	w := e.hook(strings.Replace(g.createCustomer(t), `"`+g.phone+`"`, `"`+digits+`"`, 1))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.Equal(t, g.key(), str(t, decode(t, w), "customerId"))
+	w = e.hook(strings.Replace(g.readBalance(t), `"`+g.phone+`"`, `"`+digits+`"`, 1))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 }
 
 func TestAddBalanceCreditsEachTransactionOnce(t *testing.T) {
@@ -137,7 +180,7 @@ func TestUnknownCustomer(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := e.hook(body)
 			require.Equal(t, http.StatusBadRequest, w.Code)
-			require.JSONEq(t, `{"error": "unknown customer"}`, w.Body.String())
+			require.JSONEq(t, `{"success": false, "error": "unknown customer"}`, w.Body.String())
 		})
 	}
 	require.Equal(t, "0", e.balance(g), "nothing was credited")
@@ -166,7 +209,9 @@ func TestMalformedHooks(t *testing.T) {
 		{"customer is a string", `{"crm_key": "` + crmKey + `", "method": "readBalance", "customer": "+420000000001"}`, 400, "customer: required as an object"},
 		{"customer null", `{"crm_key": "` + crmKey + `", "method": "addBalance", "customer": null}`, 400, "customer: required as an object"},
 		{"createCustomer without phone", strings.Replace(g.createCustomer(t), `"phone": "`+g.phone+`",`, "", 1), 400, "phone: required"},
-		{"createCustomer with a national phone", strings.Replace(g.createCustomer(t), g.phone, "3471234567", 1), 400, "phone: not in E.164 form (+ and up to 15 digits)"},
+		{"createCustomer with a national phone", strings.Replace(g.createCustomer(t), g.phone, "3471234567", 1), 400, "phone: not a possible number for its country code"},
+		{"createCustomer with a national phone with its 0", strings.Replace(g.createCustomer(t), g.phone, "0612345678", 1), 400, "phone: not in E.164 form (+ and up to 15 digits)"},
+		{"createCustomer with a balance in another form", strings.Replace(g.createCustomer(t), `"300.00"`, `"300,00"`, 1), 400, "balance: cannot be read"},
 		{"createCustomer without cards", strings.Replace(g.createCustomer(t), `"cardNumbers": ["`+g.card+`"],`, "", 1), 400, "cardNumbers: required"},
 		{"createCustomer with a bad birthday", strings.Replace(g.createCustomer(t), "1980-01-25", "25th of January", 1), 400, "birthday: cannot be read"},
 		{"createCustomer with cardNumbers an object", strings.Replace(g.createCustomer(t), `["`+g.card+`"]`, `{"a": 1}`, 1), 400, "customer: not a createCustomer customer object"},
@@ -183,7 +228,7 @@ func TestMalformedHooks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := e.do(request{body: tt.body, remote: passquareIP + ":1", user: ptr(""), password: ptr(crmKey)})
 			require.Equal(t, tt.status, w.Code, w.Body.String())
-			require.JSONEq(t, `{"error": `+quote(tt.error)+`}`, w.Body.String())
+			require.JSONEq(t, `{"success": false, "error": `+quote(tt.error)+`}`, w.Body.String())
 			require.NotContains(t, w.Body.String(), g.phone, "no personal data in the answer")
 		})
 	}

@@ -9,12 +9,25 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/guestflow/guestflow/vendors/passquare"
 )
 
-// errorBody is Passquare's documented failure shape, used on every route.
-// Its text reaches callers' logs: it names fields and never carries values.
+// errorBody is the failure shape of every route but Passquare's, whose
+// failures answer passquare.HookErrorResponse. Its text reaches callers'
+// logs: it names fields and never carries values.
 type errorBody struct {
 	Error string `json:"error"`
+}
+
+// passquareRoute marks a request to Passquare's hook URL.
+const passquareRoute = "guestflow.passquareRoute"
+
+// markPassquare makes every failure of the route, from access control to a
+// panic, answer in Passquare's documented form.
+func markPassquare(c *gin.Context) {
+	c.Set(passquareRoute, true)
+	c.Next()
 }
 
 // readBody reads at most MaxBody bytes; a larger body is refused with 413.
@@ -32,8 +45,13 @@ func (s *server) readBody(c *gin.Context) ([]byte, bool) {
 	return body, true
 }
 
-// refuse answers {"error": msg} with status.
+// refuse answers {"error": msg} with status; on Passquare's route
+// {"success": false, "error": msg}.
 func (s *server) refuse(c *gin.Context, status int, msg string) {
+	if c.GetBool(passquareRoute) {
+		c.AbortWithStatusJSON(status, passquare.HookErrorResponse{Error: msg})
+		return
+	}
 	c.AbortWithStatusJSON(status, errorBody{msg})
 }
 

@@ -197,7 +197,7 @@ func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
 	e := newEnv(t)
 	e.pc.Faults().Set(sandboxkit.Faults{ErrorRate: 1})
 	w := e.do(signedScanEvent(scanEvent{id: "pc-pcdown-1", config: e.configID, barcode: "1", status: 2, value: "10"}))
-	requireRetryLater(t, w)
+	requireRetryLater(t, w, retryLaterBody)
 }
 
 func intakeRequest(deviceScanID, barcode, value string) request {
@@ -324,7 +324,7 @@ func TestIntakeWhenPasscreatorIsDown(t *testing.T) {
 	e := newEnv(t, func(o *hooks.Options) { o.TemporalTimeout = 2 * time.Second })
 	e.pc.Faults().Set(sandboxkit.Faults{ErrorRate: 1})
 	post := intakeRequest(e.deviceScanID("pos-pcdown"), "NOBODY-1", `"1"`)
-	requireRetryLater(t, e.do(post))
+	requireRetryLater(t, e.do(post), retryLaterBody)
 	require.Empty(t, e.pc.Scans(e.configID))
 
 	e.pc.Faults().Set(sandboxkit.Faults{})

@@ -62,11 +62,17 @@ func (stubPasscreator) GetAppConfiguration(context.Context, string) (*passcreato
 	return &passcreator.AppConfiguration{}, nil
 }
 
-func requireRetryLater(t *testing.T, w *httptest.ResponseRecorder) {
+// The 503 bodies: Passquare's route answers in its documented failure form.
+const (
+	retryLaterBody          = `{"error": "temporarily unavailable, retry later"}`
+	passquareRetryLaterBody = `{"success": false, "error": "temporarily unavailable, retry later"}`
+)
+
+func requireRetryLater(t *testing.T, w *httptest.ResponseRecorder, body string) {
 	t.Helper()
 	require.Equal(t, http.StatusServiceUnavailable, w.Code, w.Body.String())
 	require.Equal(t, "30", w.Header().Get("Retry-After"))
-	require.JSONEq(t, `{"error": "temporarily unavailable, retry later"}`, w.Body.String())
+	require.JSONEq(t, body, w.Body.String())
 }
 
 // With Temporal down nothing is acknowledged: every route answers 503 with
@@ -85,7 +91,11 @@ func TestTemporalDown(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := e.do(r)
-			requireRetryLater(t, w)
+			body := passquareRetryLaterBody
+			if r.path != "" {
+				body = retryLaterBody
+			}
+			requireRetryLater(t, w, body)
 			require.NotContains(t, w.Body.String(), "10.0.0.9")
 		})
 	}
@@ -98,7 +108,7 @@ func TestTemporalTimeoutIsA503(t *testing.T) {
 		o.TemporalTimeout = 100 * time.Millisecond
 	})
 	start := time.Now()
-	requireRetryLater(t, e.hook(newGuest().readBalance(t)))
+	requireRetryLater(t, e.hook(newGuest().readBalance(t)), passquareRetryLaterBody)
 	require.Less(t, time.Since(start), 5*time.Second)
 }
 
@@ -114,15 +124,15 @@ func TestTemporalUnreachable(t *testing.T) {
 		o.TemporalTimeout = 2 * time.Second
 	})
 	g := newGuest()
-	requireRetryLater(t, e.hook(g.createCustomer(t)))
-	requireRetryLater(t, e.hook(g.readBalance(t)))
+	requireRetryLater(t, e.hook(g.createCustomer(t)), passquareRetryLaterBody)
+	requireRetryLater(t, e.hook(g.readBalance(t)), passquareRetryLaterBody)
 }
 
 func TestPanicIsAnInternalErrorWithoutDetails(t *testing.T) {
 	e := newEnv(t, func(o *hooks.Options) { o.Temporal = panickingTemporal{} })
 	w := e.hook(newGuest().readBalance(t))
 	require.Equal(t, http.StatusInternalServerError, w.Code)
-	require.JSONEq(t, `{"error": "internal error"}`, w.Body.String())
+	require.JSONEq(t, `{"success": false, "error": "internal error"}`, w.Body.String())
 	require.NotContains(t, e.logs.String(), "nil pointer")
 	require.Equal(t, http.StatusUnauthorized, e.hook(`{}`).Code, "the server goes on serving")
 }

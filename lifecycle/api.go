@@ -186,6 +186,12 @@ type Card struct {
 	GoogleURL  string `json:"googleUrl,omitempty"`
 	FormURL    string `json:"formUrl,omitempty"`
 	Installed  bool   `json:"installed"`
+	// Pending: Passquare holds the customer but created no card on this
+	// call (its answer had no card_number), so Number is empty. The card
+	// comes when the guest installs it from the form: Passquare's
+	// createCustomer hook, which reaches the stay as SignalCardInstalled.
+	// A pending card is not attached to the account.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // Scan is one scan of a card at an outlet, from Passcreator.
@@ -282,6 +288,12 @@ type InstallCard struct {
 	Holder      AccountHolder `json:"holder"`
 	CardNumbers []string      `json:"cardNumbers"`
 	CardTracks  []CardTrack   `json:"cardTracks"`
+	// What Passquare says the card holds, as the hook sent it; nil when the
+	// hook left the field out. An account opened by this hook can start
+	// from it.
+	Balance  *decimal.Decimal `json:"balance,omitempty"`  // amount of bonuses
+	Bonus    *decimal.Decimal `json:"bonus,omitempty"`    // bonus percentage
+	Discount *decimal.Decimal `json:"discount,omitempty"` // discount percentage
 }
 
 // CardTrack pairs a card number with its barcode track.

@@ -1,7 +1,5 @@
 package rules
 
-import "errors"
-
 // DefaultAdultAge is the age of majority unless the branch says otherwise.
 const DefaultAdultAge = 18
 
@@ -53,8 +51,9 @@ type WalletCandidate struct {
 }
 
 // WalletEligibility decides whether a guest gets a wallet card, and if not,
-// why. The first failing rule wins: Minor, AgeUnknown, NoConsent, NoPhone,
-// PhoneInvalid. Age comes first because it is a legal bar no later snapshot
+// why. The first failing rule wins: Minor, AgeUnknown, NoConsent, then the
+// phone rules of WalletPhone (NoPhone, PhoneInvalid, PhoneFixedLine,
+// PhoneNotMobile). Age comes first because it is a legal bar no later snapshot
 // of a consent can lift.
 //
 // An unknown age gives no card: a minor's consent to a loyalty programme is
@@ -71,11 +70,8 @@ func WalletEligibility(c WalletCandidate) (bool, Reason) {
 	case !c.Consent:
 		return false, NoConsent
 	}
-	if _, err := NormalisePhone(c.Phone, c.Region); err != nil {
-		if errors.Is(err, ErrPhoneMissing) {
-			return false, NoPhone
-		}
-		return false, PhoneInvalid
+	if v := WalletPhone(c.Phone, c.Region); v.Reason != "" {
+		return false, v.Reason
 	}
 	return true, ""
 }

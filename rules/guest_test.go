@@ -88,9 +88,12 @@ func TestWalletEligibility(t *testing.T) {
 		want Reason
 	}{
 		{"adult with consent and phone", adult, ""},
-		{"international phone", with(func(c *WalletCandidate) { c.Phone = "+44 20 7946 0958" }), ""},
+		{"international phone", with(func(c *WalletCandidate) { c.Phone = "+44 7911 123456" }), ""},
 		{"no phone", with(func(c *WalletCandidate) { c.Phone = "" }), NoPhone},
 		{"invalid phone", with(func(c *WalletCandidate) { c.Phone = "12" }), PhoneInvalid},
+		{"mobile in a range newer than the phone metadata", with(func(c *WalletCandidate) { c.Phone = "+44 7620 123456" }), ""},
+		{"fixed line", with(func(c *WalletCandidate) { c.Phone = "06 5555 5555" }), PhoneFixedLine},
+		{"toll-free", with(func(c *WalletCandidate) { c.Phone = "800 123 456" }), PhoneNotMobile},
 		{"no consent", with(func(c *WalletCandidate) { c.Consent = false }), NoConsent},
 		{"minor", with(func(c *WalletCandidate) { c.BirthDate = dp("2005-01-01") }), Minor},
 		{"unknown age", with(func(c *WalletCandidate) { c.BirthDate = nil }), AgeUnknown},

@@ -12,6 +12,39 @@ import (
 // surprise both on every other half cent.
 func Cents(v decimal.Decimal) decimal.Decimal { return v.Round(2) }
 
+// ParseDecimal reads an amount in the plain form the vendors' documents
+// show ("300.00", "12.5", "5", "-3.20"): an optional minus, digits, and an
+// optional dot followed by digits. It is the one place text becomes money;
+// ParseAmount reads what people type by rewriting it into this form. No
+// comma, grouping, exponent, plus sign or surrounding space is read: a vendor
+// that writes them has changed its format, and guessing what it meant would
+// put a wrong amount on a guest's card.
+func ParseDecimal(s string) (decimal.Decimal, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(digits, ".")
+	if !allDigits(whole) || (hasDot && !allDigits(frac)) {
+		return decimal.Zero, false
+	}
+	v, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, false
+	}
+	return v, true
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseAmount reads a money amount typed at an outlet: "12.50", "12,50",
 // "1.234,56", "1,234.56", with an optional sign and surrounding spaces. When
 // both separators appear, the last one is the decimal separator; a single
@@ -60,11 +93,8 @@ func ParseAmount(raw string) (decimal.Decimal, bool) {
 		}
 		s = strings.ReplaceAll(s, ".", "")
 	}
-	if strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".") {
-		return decimal.Zero, false
-	}
-	v, err := decimal.NewFromString(s)
-	if err != nil {
+	v, ok := ParseDecimal(s)
+	if !ok {
 		return decimal.Zero, false
 	}
 	if neg {

@@ -67,3 +67,43 @@ func TestCents(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDecimal(t *testing.T) {
+	tests := []struct {
+		in     string
+		want   string
+		wantOK bool
+	}{
+		{"300.00", "300", true},
+		{"12.5", "12.5", true},
+		{"5", "5", true},
+		{"0", "0", true},
+		{"-3.20", "-3.2", true},
+		{"17.88", "17.88", true},
+		{"", "", false},
+		{"-", "", false},
+		{"12,50", "", false},
+		{"1,234.56", "", false},
+		{"1.234.567", "", false},
+		{" 12", "", false},
+		{"12 ", "", false},
+		{"+3", "", false},
+		{"1e3", "", false},
+		{"12.", "", false},
+		{".5", "", false},
+		{"--5", "", false},
+		{"0x1F", "", false},
+		{"NaN", "", false},
+		{"١٢", "", false}, // Arabic-Indic digits
+	}
+	for _, tt := range tests {
+		got, ok := ParseDecimal(tt.in)
+		if ok != tt.wantOK {
+			t.Errorf("ParseDecimal(%q) ok = %v, want %v", tt.in, ok, tt.wantOK)
+			continue
+		}
+		if ok && !got.Equal(dec(tt.want)) {
+			t.Errorf("ParseDecimal(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

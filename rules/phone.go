@@ -14,7 +14,7 @@ import (
 // a workflow's last error.
 var (
 	ErrPhoneMissing = errors.New("rules: no phone number")
-	ErrPhoneInvalid = errors.New("rules: phone number is not a valid number")
+	ErrPhoneInvalid = errors.New("rules: phone number is not a possible number")
 )
 
 // NormalisePhone turns a phone as a guest typed it into E.164, the form
@@ -23,20 +23,88 @@ var (
 // as the international prefix whatever the region (guests from Europe write
 // it even where the local prefix differs, and no national number begins with
 // 00).
+//
+// A number is accepted when it is possible for its country (a known country
+// code and a length the country uses), not only when the phone library's
+// metadata lists its range: the metadata lags the ranges regulators open,
+// and a guest with a new mobile number must not be refused for it. What kind
+// of line it is, is WalletPhone's question.
 func NormalisePhone(raw, defaultRegion string) (string, error) {
+	num, err := parsePhone(raw, defaultRegion)
+	if err != nil {
+		return "", err
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+func parsePhone(raw, defaultRegion string) (*phonenumbers.PhoneNumber, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
-		return "", ErrPhoneMissing
+		return nil, ErrPhoneMissing
 	}
 	if rest, ok := strings.CutPrefix(s, "00"); ok {
 		s = "+" + rest
 	}
 	region := strings.ToUpper(strings.TrimSpace(defaultRegion))
 	num, err := phonenumbers.Parse(s, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return "", ErrPhoneInvalid
+	if err != nil || !phonenumbers.IsPossibleNumber(num) {
+		return nil, ErrPhoneInvalid
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
+	return num, nil
+}
+
+// PhoneVerdict is what the wallet's phone rules say of a number.
+type PhoneVerdict struct {
+	E164   string // set whenever the number is possible, even when refused
+	Reason Reason // "" when the card may go to this number
+	// Rule says in words which rule refused the number, for the stay's
+	// status; it never carries the number.
+	Rule string
+}
+
+// WalletPhone applies the phone rules of a wallet card: a number is needed
+// (NoPhone), it must be possible for its country (PhoneInvalid), and a number
+// the numbering plan knows to be a fixed line (PhoneFixedLine), or a
+// toll-free, premium-rate, shared-cost, UAN, voicemail or pager number
+// (PhoneNotMobile), cannot receive the card link by SMS nor hold a wallet.
+// A number whose kind the metadata does not know (a range newer than the
+// library) passes: it is possible, and most new ranges are mobile. Staff may
+// issue a card to a PhoneFixedLine or PhoneNotMobile number anyway; E164 is
+// then the number to use.
+func WalletPhone(raw, defaultRegion string) PhoneVerdict {
+	num, err := parsePhone(raw, defaultRegion)
+	switch {
+	case errors.Is(err, ErrPhoneMissing):
+		return PhoneVerdict{Reason: NoPhone, Rule: PhoneRule(NoPhone)}
+	case err != nil:
+		return PhoneVerdict{Reason: PhoneInvalid, Rule: PhoneRule(PhoneInvalid)}
+	}
+	v := PhoneVerdict{E164: phonenumbers.Format(num, phonenumbers.E164)}
+	switch phonenumbers.GetNumberType(num) {
+	case phonenumbers.FIXED_LINE:
+		v.Reason = PhoneFixedLine
+	case phonenumbers.TOLL_FREE, phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST,
+		phonenumbers.UAN, phonenumbers.VOICEMAIL, phonenumbers.PAGER:
+		v.Reason = PhoneNotMobile
+	}
+	v.Rule = PhoneRule(v.Reason)
+	return v
+}
+
+// PhoneRule is the staff's wording of a phone reason: which rule refused
+// the number, never the number. "" for a reason that is not a phone rule.
+func PhoneRule(r Reason) string {
+	switch r {
+	case NoPhone:
+		return "the guest left no phone number"
+	case PhoneInvalid:
+		return "the phone number is not possible: no known country code, or a length its country does not use"
+	case PhoneFixedLine:
+		return "the phone number is a fixed line, which cannot receive the card link by SMS; staff can issue the card anyway"
+	case PhoneNotMobile:
+		return "the phone number is toll-free, premium-rate, shared-cost or a pager, not a mobile; staff can issue the card anyway"
+	}
+	return ""
 }
 
 // AccountKey is the loyalty account's key for an E.164 phone: HMAC-SHA256

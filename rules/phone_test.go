@@ -23,6 +23,9 @@ func TestNormalisePhone(t *testing.T) {
 		{"lower-case region", "030 901820", "de", "+4930901820", nil},
 		{"national US", "(201) 555-0123", "US", "+12015550123", nil},
 		{"foreign number with plus ignores region", "+44 20 7946 0958", "IT", "+442079460958", nil},
+		{"UK mobile-length number in a range the metadata does not list", "+44 7620 123456", "IT", "+447620123456", nil},
+		{"the Passquare document's example number", "+420000000001", "IT", "+420000000001", nil},
+		{"national form of a range the metadata does not list", "07620 123456", "GB", "+447620123456", nil},
 
 		{"empty", "", "IT", "", ErrPhoneMissing},
 		{"blank", "   ", "IT", "", ErrPhoneMissing},
@@ -52,6 +55,43 @@ func TestNormalisePhone(t *testing.T) {
 				if len(digits) >= 2 && strings.Contains(err.Error(), digits) {
 					t.Errorf("error %q carries the number", err)
 				}
+			}
+		})
+	}
+}
+
+func TestWalletPhone(t *testing.T) {
+	tests := []struct {
+		name, raw, region string
+		want              Reason
+		e164              string
+	}{
+		{"Italian mobile", "347 123 4567", "IT", "", "+393471234567"},
+		{"UK mobile", "+44 7911 123456", "IT", "", "+447911123456"},
+		{"possible number in a range the metadata does not list", "+44 7620 123456", "IT", "", "+447620123456"},
+		{"fixed line or mobile (US) is not known to be fixed", "(201) 555-0123", "US", "", "+12015550123"},
+		{"Italian landline", "06 5555 5555", "IT", PhoneFixedLine, "+390655555555"},
+		{"London landline", "+44 20 7946 0958", "IT", PhoneFixedLine, "+442079460958"},
+		{"Italian toll-free", "800 123 456", "IT", PhoneNotMobile, "+39800123456"},
+		{"no phone", " ", "IT", NoPhone, ""},
+		{"too short", "12", "IT", PhoneInvalid, ""},
+		{"unknown country code", "+999 1234567", "IT", PhoneInvalid, ""},
+		{"wrong length for its country", "+44 7911 1234567", "IT", PhoneInvalid, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := WalletPhone(tt.raw, tt.region)
+			if v.Reason != tt.want || v.E164 != tt.e164 {
+				t.Fatalf("WalletPhone(%q, %q) = %q, %q; want %q, %q", tt.raw, tt.region, v.E164, v.Reason, tt.e164, tt.want)
+			}
+			if v.Rule != PhoneRule(tt.want) {
+				t.Errorf("rule %q, want PhoneRule's %q", v.Rule, PhoneRule(tt.want))
+			}
+			if tt.want != "" && v.Rule == "" {
+				t.Error("a refusal without the rule's wording")
+			}
+			if digits := strings.Trim(tt.e164, "+"); digits != "" && strings.Contains(v.Rule, digits[len(digits)-6:]) {
+				t.Errorf("rule %q carries the number", v.Rule)
 			}
 		})
 	}

@@ -27,4 +27,9 @@ const (
 	NoConsent    Reason = "NoConsent"
 	Minor        Reason = "Minor"
 	AgeUnknown   Reason = "AgeUnknown"
+	// PhoneFixedLine: the numbering plan knows the number as a fixed line.
+	PhoneFixedLine Reason = "PhoneFixedLine"
+	// PhoneNotMobile: a toll-free, premium-rate, shared-cost, UAN, voicemail
+	// or pager number.
+	PhoneNotMobile Reason = "PhoneNotMobile"
 )

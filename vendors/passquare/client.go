@@ -1,8 +1,11 @@
 package passquare
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -80,24 +83,35 @@ func (c *Client) post(ctx context.Context, endpoint string, body, out any) error
 }
 
 // send is post with the in-body refusal check optional, for read_customer,
-// whose "no" is an unknown customer rather than a refusal.
+// whose "no" is an unknown customer rather than a refusal. A 2xx answer that
+// is not in the documented form fails as a *vendorhttp.Error with status
+// 200 (not retryable: the same answer would come again) carrying what could
+// not be read and the request id.
 func (c *Client) send(ctx context.Context, endpoint string, body, out any, checkRefusal bool) error {
-	var refusal error
+	var answer error
 	call := vendorhttp.Call{
 		Method:   http.MethodPost,
 		Endpoint: endpoint,
 		Path:     strings.TrimPrefix(endpoint, "POST "),
 		Body:     body,
-		Out:      out,
-	}
-	if checkRefusal {
-		call.Inspect = func(_ http.Header, raw []byte) error {
-			if msg, no := refusalIn(raw); no {
-				refusal = refused(endpoint, msg)
-				return refusal
+		Inspect: func(h http.Header, raw []byte) error {
+			_, requestID := vendorhttp.ErrorText(raw, h)
+			if checkRefusal {
+				if msg, no := refusalIn(raw); no {
+					answer = &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK, Message: msg, RequestID: requestID}
+					return answer
+				}
+			}
+			if out == nil || len(bytes.TrimSpace(raw)) == 0 {
+				return nil
+			}
+			if err := json.Unmarshal(raw, out); err != nil {
+				answer = &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK,
+					Message: "undocumented answer: " + unreadable(err), RequestID: requestID}
+				return answer
 			}
 			return nil
-		}
+		},
 	}
 	if c.pace != nil {
 		if err := c.pace.wait(ctx); err != nil {
@@ -106,14 +120,31 @@ func (c *Client) send(ctx context.Context, endpoint string, body, out any, check
 		defer c.pace.done()
 	}
 	err := c.http.Do(ctx, call)
-	if refusal != nil {
-		return refusal
+	if answer != nil {
+		return answer
 	}
 	return err
 }
 
-// refusalIn reads the ways a backend says no inside a 2xx answer: success
-// explicitly false, or an error text while success is not explicitly true.
+// unreadable says what in an answer could not be read, never a value: the
+// answers hold phones and names.
+func unreadable(err error) string {
+	var fe *FieldError
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &fe):
+		return fe.Field + ": " + fe.Reason
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q is a JSON %s", typ.Field, typ.Value)
+	case errors.As(err, &syn):
+		return fmt.Sprintf("not JSON (offset %d)", syn.Offset)
+	}
+	return "a field of an unexpected JSON type"
+}
+
+// refusalIn reads the documented ways a backend says no inside a 2xx answer:
+// success false, or an error text while success is not true.
 func refusalIn(raw []byte) (message string, refused bool) {
 	var w struct {
 		Success json.RawMessage `json:"success"`
@@ -123,26 +154,16 @@ func refusalIn(raw []byte) (message string, refused bool) {
 	}
 	var success Outcome
 	if len(w.Success) > 0 && success.UnmarshalJSON(w.Success) != nil {
-		return "", false // a success of an unknown shape says nothing
+		return "", false // decoding the answer names the undocumented field
 	}
-	errText, _ := vendorhttp.ErrorText(raw, nil, "error")
+	errText, _ := DecodeError(raw, nil)
 	switch {
 	case success.Refused():
-		message, _ = DecodeError(raw, nil)
-		if message == "" {
-			message = success.Message
-		}
-		return message, true
+		return errText, true
 	case !success.OK && errText != "":
 		return errText, true
 	}
 	return "", false
-}
-
-// refused turns a 2xx answer that says success false into the same typed
-// error a 4xx would give, so activities have one way to see a refusal.
-func refused(endpoint, message string) error {
-	return &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK, Message: message}
 }
 
 // pacer spaces calls from the end of the previous one. Passquare counts a

@@ -147,38 +147,47 @@ func TestCreateThenUpdateCustomer(t *testing.T) {
 		"customerId": "guest-42", "template_uuid": "tpl-1", "link": "https://form.passquare.com/0000",
 		"sms": "Your card: %link%", "room": "214"}`, string(calls[0].Body))
 
-	// A second call updates: no new card, same number, a push recorded.
-	res2, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111", Bonus: dec("7"), Push: "Welcome back"})
+	// A second call updates: no new card, same number; the bonus is bound
+	// to a notification, so Passquare says the card was modified.
+	res2, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111", Bonus: dec("7")})
 	require.NoError(t, err)
 	assert.False(t, res2.Card.OK)
 	assert.False(t, res2.SMSSent.OK)
-	assert.Equal(t, "5000", res2.CardNumber)
+	assert.Empty(t, res2.CardNumber, `"created card number": none was created`)
 	assert.Equal(t, res.UserHash, res2.UserHash)
 	stored, _ = e.sb.Customer(appKey, "+420777000111")
 	assert.Equal(t, "7", stored.Bonus.String())
 	assert.Equal(t, "Ludmila", stored.Name)
-	assert.Equal(t, []sandbox.SentPush{{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: "Welcome back"}}, e.sb.Pushes())
+	// A push goes alone, so it is not replaced.
+	require.NoError(t, e.client.PushToCard(ctx, "+420777000111", "Welcome back"))
+	assert.Equal(t, []sandbox.SentPush{
+		{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: sandbox.CardModified, System: true},
+		{AppKey: appKey, Phone: "+420777000111", Kind: "push", Text: "Welcome back"},
+	}, e.sb.Pushes())
+	assert.JSONEq(t, `{"app_key": "`+appKey+`", "phone": "+420777000111", "push": "Welcome back"}`, string(e.sb.Calls()[2].Body))
 
 	// The next customer gets the next card of the range.
 	res3, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000222", Name: "Jan",
 		SendWebpush: "w", SendTelegram: "tg"})
 	require.NoError(t, err)
 	assert.Equal(t, "5001", res3.CardNumber)
-	assert.Len(t, e.sb.Pushes(), 3)
+	assert.Len(t, e.sb.Pushes(), 4)
 }
 
 // The other reading of the documentation: flags as sentences, amounts as
-// numbers. The client must read both.
+// numbers. The client reads both; a sentence is kept, not read for a verdict,
+// and the card is known by its number.
 func TestLooseAnswerForms(t *testing.T) {
 	e := newEnv(t, sandbox.Options{FlagsAsMessages: true, AmountsAsNumbers: true}, "expert")
 	ctx := context.Background()
 	res, err := e.client.UserCreateOrUpdate(ctx, ludmila())
 	require.NoError(t, err)
-	assert.Equal(t, passquare.Outcome{OK: true, Message: "Customer updated"}, res.Success)
-	assert.Equal(t, passquare.Outcome{OK: true, Message: "Card created"}, res.Card)
+	assert.Equal(t, passquare.Outcome{Message: "Customer updated"}, res.Success)
+	assert.Equal(t, passquare.Outcome{Message: "Card created"}, res.Card)
+	assert.NotEmpty(t, res.CardNumber)
 	res, err = e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111"})
-	require.NoError(t, err)
-	assert.Equal(t, passquare.Outcome{OK: false, Message: "Card not created"}, res.Card)
+	require.NoError(t, err, "a sentence with a negation is not a refusal")
+	assert.Equal(t, passquare.Outcome{Message: "Card not created"}, res.Card)
 	assert.False(t, res.SMSSent.OK)
 
 	c, err := e.client.ReadCustomer(ctx, "+420777000111", passquare.ReadOptions{})
@@ -288,6 +297,20 @@ func TestErrorClasses(t *testing.T) {
 		assert.Equal(t, 0, ve.Status)
 		assert.True(t, ve.Retryable())
 		assertNoPersonalData(t, err)
+	})
+	t.Run("a push with a variable change is refused before sending", func(t *testing.T) {
+		e := newEnv(t, sandbox.Options{}, "expert")
+		for _, u := range []passquare.CustomerUpdate{
+			{Phone: "+420777000111", Balance: dec("10"), Push: "You earned 10"},
+			{Phone: "+420777000111", Bonus: dec("5"), Push: "x"},
+			{Phone: "+420777000111", Variables: map[string]string{"level": "gold"}, Push: "x"},
+		} {
+			_, err := e.client.UserCreateOrUpdate(ctx, u)
+			var fe *passquare.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, "push", fe.Field)
+		}
+		assert.Empty(t, e.sb.Calls())
 	})
 	t.Run("phone not E.164 is refused before sending", func(t *testing.T) {
 		e := newEnv(t, sandbox.Options{}, "expert")
@@ -492,7 +515,6 @@ func TestRefusalInsideA200(t *testing.T) {
 	for _, answer := range []string{
 		`{"success": false, "error": "Invalid app_key"}`,
 		`{"error": "Invalid app_key"}`,
-		`{"success": "false", "message": "Invalid app_key"}`,
 	} {
 		t.Run(answer, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -519,6 +541,46 @@ func TestRefusalInsideA200(t *testing.T) {
 				assert.False(t, ve.Retryable(), name)
 			}
 		})
+	}
+}
+
+// An answer in a form the document does not show fails the call, not to be
+// retried (the same answer would come again), with the request id for
+// Passquare's support and without the values it carried.
+func TestUndocumentedAnswerIsAPermanentError(t *testing.T) {
+	answers := map[string]string{
+		"/status":                    `{"app": "account_name", "balance": "980,00"}`,
+		"/crm/user_create_or_update": `{"success": 1, "card_number": "120"}`,
+		"/crm/read_customer":         `{"customer": {"phone": "+420777000111", "name": "Ludmila", "balance": "1.234,50"}}`,
+		"/crm/read_customers":        `{"customers": [{"phone": "+420777000111"}]}`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-7")
+		fmt.Fprint(w, answers[r.URL.Path])
+	}))
+	defer srv.Close()
+	c := client(srv.URL, appKey)
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"status": func() error { _, err := c.Status(ctx); return err },
+		"user_create_or_update": func() error {
+			_, err := c.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111"})
+			return err
+		},
+		"read_customer":  func() error { _, err := c.ReadCustomer(ctx, "+420777000111", passquare.ReadOptions{}); return err },
+		"read_customers": func() error { _, err := c.ReadCustomers(ctx, passquare.CustomersQuery{}); return err },
+	}
+	for name, call := range calls {
+		err := call()
+		ve := vendorErr(t, err)
+		assert.Equal(t, http.StatusOK, ve.Status, name)
+		assert.False(t, ve.Retryable(), name)
+		assert.Equal(t, "req-7", ve.RequestID, name)
+		assert.Contains(t, ve.Message, "undocumented answer", name)
+		for _, v := range []string{"Ludmila", "420777000111", "980,00", "1.234,50"} {
+			assert.NotContains(t, ve.Message, v, name)
+			assert.NotContains(t, err.Error(), v, name)
+		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/shopspring/decimal"
@@ -138,26 +137,35 @@ func (c *Client) ReadCustomer(ctx context.Context, phone string, o ReadOptions) 
 		Installs bool   `json:"installs"`
 	}{c.appKey, phone, o.Invites, o.Installs}
 	var out struct {
-		Customer json.RawMessage `json:"customer"`
-		Message  flexString      `json:"message"`
+		Customer foundCustomer   `json:"customer"`
 		Error    json.RawMessage `json:"error"`
 	}
 	// No in-body refusal check: {"success": false} here means no customer.
 	if err := c.send(ctx, endpoint, body, &out, false); err != nil {
 		return nil, err
 	}
-	// A PHP backend writes "no customer" as null, [] or {}.
-	switch string(bytes.Join(bytes.Fields(out.Customer), nil)) {
-	case "", "null", "[]", "{}":
-		msg := string(out.Message)
-		if msg == "" {
-			msg, _ = vendorhttp.ErrorText(out.Error, nil, "message", "error")
-		}
+	if out.Customer.c == nil {
+		msg, _ := DecodeError(out.Error, nil)
 		return nil, &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusNotFound, Message: msg}
 	}
-	var cust Customer
-	if err := json.Unmarshal(out.Customer, &cust); err != nil {
-		return nil, fmt.Errorf("%s %s: decode customer: %w", Vendor, endpoint, err)
+	return out.Customer.c, nil
+}
+
+// foundCustomer is read_customer's customer. The document does not say how
+// an unknown phone is answered; absent, null, [] and {} (how a PHP backend
+// writes "none") all mean no customer.
+type foundCustomer struct{ c *Customer }
+
+func (f *foundCustomer) UnmarshalJSON(b []byte) error {
+	f.c = nil
+	switch string(bytes.Join(bytes.Fields(b), nil)) {
+	case "", "null", "[]", "{}":
+		return nil
 	}
-	return &cust, nil
+	var cust Customer
+	if err := json.Unmarshal(b, &cust); err != nil {
+		return err
+	}
+	f.c = &cust
+	return nil
 }

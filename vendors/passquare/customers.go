@@ -2,7 +2,6 @@ package passquare
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -40,36 +39,12 @@ func (c *Client) ReadCustomers(ctx context.Context, q CustomersQuery) ([]string,
 		body.EndDate = q.End.Format(dateTimeLayout)
 	}
 	var out struct {
-		Customers []json.RawMessage `json:"customers"`
+		Customers []string `json:"customers"` // phones, as documented
 	}
 	if err := c.post(ctx, "POST /crm/read_customers", body, &out); err != nil {
 		return nil, err
 	}
-	phones := make([]string, 0, len(out.Customers))
-	for _, raw := range out.Customers {
-		p, err := phoneOf(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s POST /crm/read_customers: %w", Vendor, err)
-		}
-		phones = append(phones, p)
-	}
-	return phones, nil
-}
-
-// phoneOf reads a list entry: documented as a phone string, but an object
-// with a phone is accepted too.
-func phoneOf(raw json.RawMessage) (string, error) {
-	var s flexString
-	if err := s.UnmarshalJSON(raw); err == nil {
-		return string(s), nil
-	}
-	var obj struct {
-		Phone flexString `json:"phone"`
-	}
-	if err := json.Unmarshal(raw, &obj); err != nil || obj.Phone == "" {
-		return "", invalid("customers", "entry is neither a phone nor an object with one")
-	}
-	return string(obj.Phone), nil
+	return out.Customers, nil
 }
 
 // AllCustomers walks read_customers from q.Offset until a page holds fewer

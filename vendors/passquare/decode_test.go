@@ -9,38 +9,38 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The flags are documented as bool: true and false are verdicts, a
+// sentence (the example's form) is kept and says neither yes nor no, and
+// any other JSON type is an undocumented answer.
 func TestOutcomeForms(t *testing.T) {
 	cases := []struct {
-		in      string
-		ok      bool
-		refused bool
+		in   string
+		want Outcome
 	}{
-		{`true`, true, false},
-		{`false`, false, true},
-		{`1`, true, false},
-		{`0`, false, true},
-		{`"1"`, true, false},
-		{`"0"`, false, true},
-		{`"true"`, true, false},
-		{`"false"`, false, true},
-		{`"Customer created"`, true, false},
-		{`"SMS not sent"`, false, false},
-		{`"Error: no balance"`, false, false},
-		{`""`, false, false},
-		{`null`, false, false},
+		{`true`, Outcome{Said: true, OK: true}},
+		{`false`, Outcome{Said: true}},
+		{`null`, Outcome{}},
+		{`"Customer created"`, Outcome{Message: "Customer created"}},
+		{`"SMS not sent"`, Outcome{Message: "SMS not sent"}},
+		{`"true"`, Outcome{Message: "true"}},
+		{`""`, Outcome{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
 			var o Outcome
 			require.NoError(t, json.Unmarshal([]byte(tc.in), &o))
-			assert.Equal(t, tc.ok, o.OK)
-			assert.Equal(t, tc.refused, o.Refused())
+			assert.Equal(t, tc.want, o)
+			assert.Equal(t, tc.in == `false`, o.Refused())
 		})
 	}
-	var o Outcome
-	assert.Error(t, json.Unmarshal([]byte(`{}`), &o))
+	for _, bad := range []string{`1`, `0`, `{}`, `[]`} {
+		var o Outcome
+		assert.Error(t, json.Unmarshal([]byte(bad), &o), bad)
+	}
 }
 
+// Amounts are read in the document's forms only: a decimal string or a
+// JSON number, in the plain form rules.ParseDecimal reads.
 func TestAmountForms(t *testing.T) {
 	cases := []struct {
 		in   string
@@ -51,9 +51,12 @@ func TestAmountForms(t *testing.T) {
 		{`12.5`, "12.5", false},
 		{`"300.00"`, "300.00", false},
 		{`5`, "5", false},
-		{`"17,88"`, "17.88", false},
-		{`""`, "", false},
 		{`null`, "", false},
+		{`"17,88"`, "", true},
+		{`"1,234.50"`, "", true},
+		{`" 5"`, "", true},
+		{`1e3`, "", true},
+		{`""`, "", true},
 		{`"abc"`, "", true},
 		{`true`, "", true},
 	}
@@ -71,18 +74,17 @@ func TestAmountForms(t *testing.T) {
 	}
 }
 
+// Only the document's failure form, {"error": ...}, is read for the
+// message; the request id comes from the usual places.
 func TestDecodeErrorShapes(t *testing.T) {
 	cases := []struct {
 		name, body, want, wantID string
 		header                   http.Header
 	}{
 		{"error string", `{"error": "Invalid app_key"}`, "Invalid app_key", "", nil},
-		{"message", `{"message": "Customer not found"}`, "Customer not found", "", nil},
-		{"success false", `{"success": false, "message": "phone is required"}`, "phone is required", "", nil},
-		{"error bool and message", `{"error": true, "message": "limit"}`, "limit", "", nil},
-		{"errors list", `{"errors": ["phone is invalid", "name is required"]}`, "phone is invalid; name is required", "", nil},
-		{"errors map", `{"errors": {"phone": ["is invalid"], "birthday": "bad format"}}`, "birthday: bad format; phone: is invalid", "", nil},
-		{"error object", `{"error": {"code": 17, "message": "Quota"}}`, "Quota", "", nil},
+		{"success false and error", `{"success": false, "error": "phone is required"}`, "phone is required", "", nil},
+		{"message is not the documented field", `{"message": "Customer not found"}`, "", "", nil},
+		{"error bool and message", `{"error": true, "message": "limit"}`, "", "", nil},
 		{"request id header", `{"error": "x"}`, "x", "abc-1", http.Header{"X-Request-Id": {"abc-1"}}},
 		{"request id body", `{"error": "x", "request_id": "r-9"}`, "x", "r-9", nil},
 		{"plain text", `Too Many Requests`, "Too Many Requests", "", nil},
@@ -123,7 +125,7 @@ func TestCustomerLooseShapes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{
 		"phone": "+420000000001", "name": "Joe", "birthday": "",
 		"cardNumbers": [120], "cardTracks": [{"card": 120, "track": 7862374687}],
-		"cardInstalls": [{"card": "120", "install": "1"}],
+		"cardInstalls": [{"card": "120", "install": true}],
 		"discount": 4.5, "bonus": null, "balance": "10", "remoteId": 6326, "extra_field": {"x": 1}
 	}`), &c))
 	assert.Equal(t, []string{"120"}, c.CardNumbers)
@@ -142,7 +144,8 @@ func TestHookValidateNamesFieldNotValue(t *testing.T) {
 	cases := []struct {
 		name, method, customer, field string
 	}{
-		{"create without plus", MethodCreateCustomer, `{"phone": "420777123456", "cardNumbers": ["1"]}`, "phone"},
+		{"create in national form", MethodCreateCustomer, `{"phone": "0777123456", "cardNumbers": ["1"]}`, "phone"},
+		{"create with digits that are no possible number", MethodCreateCustomer, `{"phone": "3471234567", "cardNumbers": ["1"]}`, "phone"},
 		{"create without cards", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": []}`, "cardNumbers"},
 		{"create bad birthday", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "birthday": "25/01/1980"}`, "birthday"},
 		{"create bad balance", MethodCreateCustomer, `{"phone": "` + phone + `", "cardNumbers": ["1"], "balance": "lots"}`, "balance"},
@@ -179,11 +182,38 @@ func TestHookValidateNamesFieldNotValue(t *testing.T) {
 			require.ErrorAs(t, verr, &fe)
 			assert.Equal(t, tc.field, fe.Field)
 			assert.ErrorIs(t, verr, ErrInvalid)
-			for _, v := range []string{phone, "420777123456", "25/01/1980", "lots", "fifty", "0777", "soon"} {
+			for _, v := range []string{phone, "420777123456", "3471234567", "25/01/1980", "lots", "fifty", "0777", "soon"} {
 				assert.NotContains(t, verr.Error(), v)
 			}
 		})
 	}
+}
+
+// E.164 is digits; the document's own example writes them without the plus.
+// A phone sent that way is read as E.164 in every hook.
+func TestHookPhoneDigitsWithoutPlus(t *testing.T) {
+	h, err := DecodeHook([]byte(`{"method": "createCustomer", "customer": {"phone": "420000000001", "cardNumbers": ["120"],
+		"referCustomerPhone": "420000000002"}}`))
+	require.NoError(t, err)
+	c, err := h.CreateCustomer()
+	require.NoError(t, err)
+	require.NoError(t, c.Validate())
+	assert.Equal(t, "+420000000001", c.Phone)
+	assert.Equal(t, "+420000000002", c.ReferCustomerPhone)
+
+	h, err = DecodeHook([]byte(`{"method": "readBalance", "customer": {"phone": "420000000001", "cardNumbers": ["120"]}}`))
+	require.NoError(t, err)
+	r, err := h.ReadBalance()
+	require.NoError(t, err)
+	require.NoError(t, r.Validate())
+	assert.Equal(t, "+420000000001", r.Phone)
+
+	h, err = DecodeHook([]byte(`{"method": "addBalance", "customer": {"phone": "420000000001", "cardNumbers": ["120"], "sum": "5", "transactionId": "t"}}`))
+	require.NoError(t, err)
+	a, err := h.AddBalance()
+	require.NoError(t, err)
+	require.NoError(t, a.Validate())
+	assert.Equal(t, "+420000000001", a.Phone)
 }
 
 func TestHookLooseForms(t *testing.T) {
@@ -235,7 +265,7 @@ func TestCreateCustomerRoundTrip(t *testing.T) {
 // omitempty, PHP's ?? 0) sends 0 or null for "no lifetime": the bonus is
 // granted and never burns.
 func TestAddBalanceLifetimeZeroMeansNone(t *testing.T) {
-	for _, lt := range []string{`0`, `"0"`, `null`, `""`, `0.0`} {
+	for _, lt := range []string{`0`, `"0"`, `null`, `0.0`} {
 		t.Run(lt, func(t *testing.T) {
 			h, err := DecodeHook([]byte(`{"method": "addBalance", "customer": {"phone": "+420000000001",
 				"cardNumbers": ["120"], "sum": "50.00", "transactionId": "t-1", "lifetime": ` + lt + `}}`))

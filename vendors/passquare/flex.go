@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"strings"
-	"unicode"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/rules"
 )
 
 // Passquare's documentation is loose about JSON types: amounts appear as
-// strings, the flags of user_create_or_update are "message ... //bool", card
-// numbers look numeric. The decoders here accept every plausible form so a
-// change of representation on their side does not stop guestflow.
+// strings and are commented "float", the flags of user_create_or_update are
+// "message ... //bool", card numbers look numeric. The decoders here read the
+// forms the document shows; anything else fails the call as an undocumented
+// answer rather than being guessed at.
 
 var errShape = errors.New("unexpected JSON type")
 
@@ -50,8 +51,10 @@ func strs(in []flexString) []string {
 	return out
 }
 
-// flexAmount reads an amount written as a JSON string or number. Absent,
-// null and "" leave it unset; a value that is no number is kept as bad so the
+// flexAmount reads an amount in the forms the document shows: a decimal
+// string ("300.00", the examples) or a JSON number (the "float" of the
+// field comments), both in rules.ParseDecimal's plain form. Absent and null
+// leave it unset; anything else ("", "12,50", true) is kept as bad so the
 // caller can name the field.
 type flexAmount struct {
 	d   decimal.Decimal
@@ -60,29 +63,21 @@ type flexAmount struct {
 }
 
 func (a *flexAmount) UnmarshalJSON(b []byte) error {
-	var s flexString
-	if err := s.UnmarshalJSON(b); err != nil {
-		a.bad = true
+	b = bytes.TrimSpace(b)
+	*a = flexAmount{}
+	text := string(b)
+	switch {
+	case len(b) == 0 || text == "null":
 		return nil
+	case b[0] == '"':
+		if json.Unmarshal(b, &text) != nil {
+			a.bad = true
+			return nil
+		}
 	}
-	*a = parseAmount(string(s))
+	d, ok := rules.ParseDecimal(text)
+	*a = flexAmount{d: d, set: ok, bad: !ok}
 	return nil
-}
-
-func parseAmount(s string) flexAmount {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return flexAmount{}
-	}
-	// A decimal comma is what a European CRM screen shows; accept it.
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return flexAmount{bad: true}
-	}
-	return flexAmount{d: d, set: true}
 }
 
 func (a flexAmount) ptr() *decimal.Decimal {
@@ -104,16 +99,20 @@ func amountString(d decimal.Decimal) string {
 }
 
 // Outcome is one of user_create_or_update's "message about ... //bool"
-// fields: the vendor may send true/false, 1/0, or a sentence.
+// fields. The comment gives the type, bool, and only true or false is read as
+// a verdict. The example's value is a sentence; a sentence is kept as
+// Message and read as neither yes nor no, because guessing a verdict from
+// its words would misread the first sentence worded otherwise. Callers decide
+// from what the answer documents beside it (card_number, an error field).
+// Any other JSON type is an undocumented answer.
 type Outcome struct {
-	OK      bool
-	Message string // the sentence, when one was sent
-	refused bool   // an unambiguous false (false, 0, "false", "0")
+	Said    bool   // true or false was written
+	OK      bool   // the flag; false unless Said
+	Message string // a sentence written instead of a flag
 }
 
-// Refused reports whether the vendor said no in so many words (false or 0),
-// as opposed to leaving the field out or empty.
-func (o Outcome) Refused() bool { return o.refused }
+// Refused reports whether the vendor wrote false.
+func (o Outcome) Refused() bool { return o.Said && !o.OK }
 
 func (o *Outcome) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
@@ -121,55 +120,24 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 	case bytes.Equal(b, []byte("true")):
-		o.OK = true
+		o.Said, o.OK = true, true
 	case bytes.Equal(b, []byte("false")):
-		o.refused = true
+		o.Said = true
 	case b[0] == '"':
-		if err := json.Unmarshal(b, &o.Message); err != nil {
-			return err
-		}
-		o.OK, o.refused = sentenceSays(o.Message)
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		d, err := decimal.NewFromString(string(b))
-		if err != nil {
-			return errShape
-		}
-		o.OK, o.refused = !d.IsZero(), d.IsZero()
+		return json.Unmarshal(b, &o.Message)
 	default:
 		return errShape
 	}
 	return nil
 }
 
-// sentenceSays reads a flag written as text. A sentence with a negation or
-// a failure word is a no; any other non-empty sentence reports something
-// that happened ("Customer created"), so it is a yes.
-func sentenceSays(s string) (ok, refused bool) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	switch t {
-	case "":
-		return false, false
-	case "0", "false", "no", "n", "off":
-		return false, true
-	case "1", "true", "yes", "y", "ok", "on", "success":
-		return true, false
-	}
-	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		switch w {
-		case "not", "no", "error", "fail", "failed", "failure", "false", "unable", "cannot", "invalid":
-			return false, false
-		}
-	}
-	return true, false
-}
-
-// flexBool reads true/false, 1/0 or their string forms.
+// flexBool reads a documented bool flag: true or false, null for false.
 type flexBool bool
 
 func (f *flexBool) UnmarshalJSON(b []byte) error {
 	var o Outcome
-	if err := o.UnmarshalJSON(b); err != nil {
-		return err
+	if err := o.UnmarshalJSON(b); err != nil || o.Message != "" {
+		return errShape
 	}
 	*f = flexBool(o.OK)
 	return nil

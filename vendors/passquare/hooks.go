@@ -207,9 +207,9 @@ func (c *CreateCustomer) UnmarshalJSON(b []byte) error {
 	}
 	*c = CreateCustomer{
 		Name: string(w.Name), Surname: string(w.Surname), Middlename: string(w.Middlename),
-		Email: string(w.Email), Phone: string(w.Phone), CardNumbers: w.CardNumbers,
+		Email: string(w.Email), Phone: hookPhone(w.Phone), CardNumbers: w.CardNumbers,
 		Balance: w.Balance.ptr(), Bonus: w.Bonus.ptr(), Discount: w.Discount.ptr(),
-		Promo: string(w.Promo), ReferCustomerPhone: string(w.ReferCustomerPhone),
+		Promo: string(w.Promo), ReferCustomerPhone: hookPhone(w.ReferCustomerPhone),
 	}
 	if w.Birthday != "" {
 		d, err := ParseDate(string(w.Birthday))
@@ -317,7 +317,7 @@ func (r *ReadBalance) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = ReadBalance{Phone: string(w.Phone), CardNumbers: w.CardNumbers}
+	*r = ReadBalance{Phone: hookPhone(w.Phone), CardNumbers: w.CardNumbers}
 	return nil
 }
 
@@ -354,7 +354,7 @@ func (a *AddBalance) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*a = AddBalance{
-		Phone: string(w.Phone), CardNumbers: w.CardNumbers, Sum: w.Sum.d,
+		Phone: hookPhone(w.Phone), CardNumbers: w.CardNumbers, Sum: w.Sum.d,
 		TransactionID: string(w.TransactionID), sumSet: w.Sum.set,
 	}
 	if w.Sum.bad {
@@ -442,8 +442,17 @@ type AddBalanceResponse struct {
 	Success bool `json:"success"`
 }
 
-// HookErrorResponse is the body of a refused hook, sent with HookErrorStatus.
-// Its text reaches Passquare's logs, so it must not carry personal data.
+// HookErrorResponse is the body of a refused hook, sent with HookErrorStatus:
+// the document's failed response, {"error": "..."}, with the "success": false
+// its other hook answers carry beside it. Its text reaches Passquare's logs,
+// so it must not carry personal data.
 type HookErrorResponse struct {
 	Error string `json:"error"`
+}
+
+func (r HookErrorResponse) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Success bool   `json:"success"`
+		Error   string `json:"error"`
+	}{false, r.Error})
 }

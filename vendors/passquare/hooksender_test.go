@@ -169,7 +169,8 @@ func TestHookSender(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusBadRequest, res.Status)
 	assert.Equal(t, "passquare: cardNumbers: refused", res.Error)
-	assert.Nil(t, res.Success)
+	require.NotNil(t, res.Success)
+	assert.False(t, *res.Success, `the refusal says "success": false`)
 
 	sent := e.sb.HooksSent()
 	require.Len(t, sent, 5)
@@ -179,4 +180,31 @@ func TestHookSender(t *testing.T) {
 
 	_, err = e.sb.InstallCard(ctx, "+420777999999")
 	assert.Error(t, err)
+}
+
+// With cards issued at install, user_create_or_update creates no card and
+// answers without card_number; the guest's install from the form issues the
+// card, and createCustomer brings its number.
+func TestCardIssuedAtInstall(t *testing.T) {
+	ctx := context.Background()
+	rcv := &receiver{}
+	hook := httptest.NewServer(rcv)
+	defer hook.Close()
+	e := newEnv(t, sandbox.Options{FirstCardNumber: 700, CardsAtInstall: true, HookURL: hook.URL, HookCRMKey: "crm-key-1"}, "expert")
+
+	res, err := e.client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{Phone: "+420777000111", Name: "Eva"})
+	require.NoError(t, err)
+	assert.Empty(t, res.CardNumber)
+	assert.Equal(t, passquare.Outcome{Said: true}, res.Card)
+	c, err := e.client.ReadCustomer(ctx, "+420777000111", passquare.ReadOptions{Installs: true})
+	require.NoError(t, err)
+	assert.Empty(t, c.CardNumbers)
+
+	_, err = e.sb.InstallCard(ctx, "+420777000111")
+	require.NoError(t, err)
+	require.Len(t, rcv.creates, 1)
+	assert.Equal(t, []string{"700"}, rcv.creates[0].CardNumbers)
+	c, err = e.client.ReadCustomer(ctx, "+420777000111", passquare.ReadOptions{Installs: true})
+	require.NoError(t, err)
+	assert.Equal(t, []passquare.CardInstall{{Card: "700", Installed: true}}, c.CardInstalls)
 }

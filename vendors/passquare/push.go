@@ -24,6 +24,21 @@ type Campaign struct {
 	Message string `json:"message"`
 }
 
+// PushToCard sends a personalised push to one customer's wallet card. The
+// call carries the phone and the text alone, as the document's example: a
+// push sent together with a change to a variable the card template binds
+// notifications to is replaced by Passquare's system notification that the
+// card has been modified. A caller that changes the balance and pushes makes
+// two calls, the change first; the client's spacing keeps them within the
+// rate limit.
+func (c *Client) PushToCard(ctx context.Context, phone, text string) error {
+	if text == "" {
+		return invalid("push", "required")
+	}
+	_, err := c.UserCreateOrUpdate(ctx, CustomerUpdate{Phone: phone, Push: text})
+	return err
+}
+
 // PushCreate creates a push campaign; PushSend executes it.
 func (c *Client) PushCreate(ctx context.Context, n NewCampaign) (*Campaign, error) {
 	if n.Message == "" {

@@ -24,7 +24,7 @@ type CustomerUpdate struct {
 	CustomerID   string           // our id for the customer, read back as remoteId
 	Link         string           // the card issuance form; Passquare personalises it
 	SMS          string           // SMS text; %link% becomes the personalised link
-	Push         string           // push to the customer's wallet card
+	Push         string           // push to the wallet card; alone, see PushToCard
 	SendWebpush  string           // web push (Marketplace app required)
 	SendTelegram string           // Telegram message (Marketplace app required)
 	// Variables are the card template's custom variables, sent beside the
@@ -79,6 +79,9 @@ var documentedFields = map[string]bool{
 func (u CustomerUpdate) body(appKey string) (map[string]any, error) {
 	if err := checkPhone("phone", u.Phone); err != nil {
 		return nil, err
+	}
+	if u.Push != "" && (u.Discount != nil || u.Bonus != nil || u.Balance != nil || len(u.Variables) > 0) {
+		return nil, invalid("push", "sent with a variable change, Passquare replaces it with its card-modified notice; send it alone")
 	}
 	m := map[string]any{"app_key": appKey, "phone": u.Phone}
 	for k, v := range u.Variables {

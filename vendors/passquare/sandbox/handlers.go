@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -44,8 +46,13 @@ func (s *Server) status(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"app": a.name, "balance": s.amountJSON(a.balance)})
 }
 
+// requirePhone reads the phone in E.164: the document's own push example
+// writes the digits without the plus, so digits alone are read as E.164.
 func requirePhone(c *gin.Context, b body) (string, bool) {
 	phone, _ := b.str("phone")
+	if phone != "" && !strings.HasPrefix(phone, "+") && validPhone("+"+phone) {
+		phone = "+" + phone
+	}
 	switch {
 	case phone == "":
 		fail(c, http.StatusBadRequest, "phone is required")
@@ -96,9 +103,14 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "name is required to create a customer")
 		return
 	}
+	cardCreated := !exists && !s.opts.CardsAtInstall
 	if !exists {
 		cust = s.newCustomer(a, phone)
 	}
+	if cardCreated {
+		a.giveCard(cust)
+	}
+	before := s.boundValues(cust)
 	for k, dst := range map[string]*string{
 		"name": &cust.Name, "email": &cust.Email, "surname": &cust.Surname,
 		"middlename": &cust.Middlename, "template_uuid": &cust.TemplateUUID, "customerId": &cust.RemoteID,
@@ -136,22 +148,49 @@ func (s *Server) userCreateOrUpdate(c *gin.Context) {
 		s.sms = append(s.sms, SentSMS{AppKey: a.key, Phone: phone, Text: strings.ReplaceAll(sms, "%link%", formURL)})
 		smsSent = true
 	}
+	modified := exists && !maps.Equal(before, s.boundValues(cust))
+	if modified {
+		s.pushes = append(s.pushes, SentPush{AppKey: a.key, Phone: phone, Kind: "push", Text: CardModified, System: true})
+	}
 	for _, kind := range []struct{ field, kind string }{{"push", "push"}, {"send_webpush", "webpush"}, {"send_telegram", "telegram"}} {
-		if v := text(kind.field); v != "" {
+		if v := text(kind.field); v != "" && !(modified && kind.kind == "push") {
 			s.pushes = append(s.pushes, SentPush{AppKey: a.key, Phone: phone, Kind: kind.kind, Text: v})
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{
+	answer := gin.H{
 		"success":       s.flag(true, "Customer updated", "Customer not updated"),
 		"sms_send":      s.flag(smsSent, "SMS sent", "SMS not sent"),
-		"card":          s.flag(!exists, "Card created", "Card not created"),
-		"card_number":   cust.CardNumber,
-		"card_track":    cust.CardTrack,
+		"card":          s.flag(cardCreated, "Card created", "Card not created"),
 		"card_url":      s.opts.PublicURL + "/wallet/apple/" + cust.UserHash,
 		"card_gpay_url": s.opts.PublicURL + "/wallet/google/" + cust.UserHash,
 		"form_url":      formURL,
 		"user_hash":     cust.UserHash,
-	})
+	}
+	if cardCreated { // "created card number": only a call that created one
+		answer["card_number"], answer["card_track"] = cust.CardNumber, cust.CardTrack
+	}
+	c.JSON(http.StatusOK, answer)
+}
+
+// boundValues are the customer's values of the variables the card template
+// binds notifications to, as text, to see which a call changed.
+func (s *Server) boundValues(c *Customer) map[string]string {
+	out := map[string]string{}
+	for _, k := range s.opts.NotificationVariables {
+		switch k {
+		case "balance":
+			out[k] = c.Balance.String()
+		case "bonus":
+			out[k] = c.Bonus.String()
+		case "discount":
+			out[k] = c.Discount.String()
+		default:
+			if v, ok := c.Variables[k]; ok {
+				out[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) readCustomer(c *gin.Context) {
@@ -179,15 +218,20 @@ func (s *Server) readCustomer(c *gin.Context) {
 	out := gin.H{
 		"phone": cust.Phone, "email": cust.Email, "name": cust.Name,
 		"surname": cust.Surname, "middlename": cust.Middlename, "birthday": cust.Birthday,
-		"cardNumbers": []string{cust.CardNumber},
-		"cardTracks":  []gin.H{{"card": cust.CardNumber, "track": cust.CardTrack}},
+		"cardNumbers": cust.cards(),
+		"cardTracks":  []gin.H{},
 		"discount":    s.amountJSON(cust.Discount),
 		"bonus":       s.amountJSON(cust.Bonus),
 		"balance":     s.amountJSON(cust.Balance),
 		"remoteId":    cust.RemoteID,
 	}
+	cardInstalls := []gin.H{}
+	if cust.CardNumber != "" {
+		out["cardTracks"] = []gin.H{{"card": cust.CardNumber, "track": cust.CardTrack}}
+		cardInstalls = append(cardInstalls, gin.H{"card": cust.CardNumber, "install": cust.Installed})
+	}
 	if installs {
-		out["cardInstalls"] = []gin.H{{"card": cust.CardNumber, "install": cust.Installed}}
+		out["cardInstalls"] = cardInstalls
 	}
 	if invites {
 		out["invitedBy"] = cust.InvitedBy

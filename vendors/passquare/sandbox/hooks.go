@@ -50,6 +50,9 @@ func (s *Server) InstallCard(ctx context.Context, phone string) (HookResult, err
 		s.mu.Unlock()
 		return HookResult{}, err
 	}
+	if cust.CardNumber == "" { // CardsAtInstall: the form issues the card
+		a.giveCard(cust)
+	}
 	cust.Installed = true
 	payload := createCustomerPayload(cust)
 	key := a.key

@@ -52,7 +52,7 @@ func TestValidation(t *testing.T) {
 		{"wrong app_key", "/status", `{"app_key": "nope"}`, 401, "invalid app_key"},
 		{"not JSON", "/status", `app_key=key-a`, 400, "invalid JSON"},
 		{"phone missing", "/crm/user_create_or_update", `{"app_key": "key-a", "name": "Eva"}`, 400, "phone is required"},
-		{"phone without plus", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "420777000111", "name": "Eva"}`, 400, "phone must be in international E.164 format"},
+		{"phone in national form", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "0777000111", "name": "Eva"}`, 400, "phone must be in international E.164 format"},
 		{"phone with spaces", "/crm/read_customer", `{"app_key": "key-a", "phone": "+420 777 000 111"}`, 400, "phone must be in international E.164 format"},
 		{"birthday ISO", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", "birthday": "1980-05-03"}`, 400, "birthday must be in dd.mm.yyyy format"},
 		{"birthday impossible", "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", "birthday": "31.02.1980"}`, 400, "birthday must be in dd.mm.yyyy format"},
@@ -72,7 +72,7 @@ func TestValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			status, out, _ := post(t, s, clk, tc.path, tc.body)
 			assert.Equal(t, tc.status, status)
-			assert.Equal(t, map[string]any{"success": false, "message": tc.message}, out)
+			assert.Equal(t, map[string]any{"success": false, "error": tc.message}, out)
 		})
 	}
 	// Nothing refused was stored.
@@ -194,4 +194,50 @@ func TestHookCRMKeyAsPasswordWithBlankLogin(t *testing.T) {
 	assert.Equal(t, "", gotUser)
 	assert.Equal(t, "crm-key-1", gotPass)
 	assert.Equal(t, "crm-key-1", gotKey)
+}
+
+// The document's push example writes the phone as digits without a plus.
+func TestPushExampleWithoutPlus(t *testing.T) {
+	s, clk := newTest(t, Options{})
+	status, out, _ := post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420000000001", "name": "Joe"}`)
+	require.Equal(t, http.StatusOK, status, out)
+	status, out, _ = post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "420000000001", "push": "Your order is already in stock!"}`)
+	require.Equal(t, http.StatusOK, status, out)
+	assert.Equal(t, []SentPush{{AppKey: "key-a", Phone: "+420000000001", Kind: "push", Text: "Your order is already in stock!"}}, s.Pushes())
+	assert.Len(t, s.Customers("key-a"), 1, "the same customer")
+}
+
+// The document: "If you send a push and simultaneously change such a
+// variable, a push with a system notification will be sent that the card has
+// been modified." A change alone sends the system notification too; a push
+// alone, or with a variable that is unchanged or not bound, arrives as sent.
+func TestPushWithBoundVariableChangeIsReplaced(t *testing.T) {
+	s, clk := newTest(t, Options{NotificationVariables: []string{"balance", "bonus", "discount", "level"}})
+	call := func(body string) {
+		t.Helper()
+		status, out, _ := post(t, s, clk, "/crm/user_create_or_update", `{"app_key": "key-a", "phone": "+420777000111", `+body+`}`)
+		require.Equal(t, http.StatusOK, status, out)
+	}
+	call(`"name": "Eva", "balance": "10"`)
+	require.Empty(t, s.Pushes(), "creating a customer changes no card")
+
+	call(`"balance": "25.00", "push": "You earned 15"`)
+	call(`"push": "Spa open till 22"`)
+	call(`"balance": "25", "push": "Same balance"`)
+	call(`"level": "gold", "push": "Welcome to gold"`)
+	call(`"room": "214", "push": "Room ready"`)
+	call(`"discount": "5"`)
+
+	modified := SentPush{AppKey: "key-a", Phone: "+420777000111", Kind: "push", Text: CardModified, System: true}
+	custom := func(text string) SentPush {
+		return SentPush{AppKey: "key-a", Phone: "+420777000111", Kind: "push", Text: text}
+	}
+	assert.Equal(t, []SentPush{
+		modified,                   // balance changed: "You earned 15" replaced
+		custom("Spa open till 22"), // a push alone
+		custom("Same balance"),     // 25.00 is 25: no change
+		modified,                   // a bound custom variable changed
+		custom("Room ready"),       // an unbound variable
+		modified,                   // a change without a push
+	}, s.Pushes())
 }

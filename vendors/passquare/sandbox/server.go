@@ -30,11 +30,24 @@ type Options struct {
 	HourlyQuota map[string]int `toml:"hourly_quota"`
 	// PublicURL is the base of the card_url and card_gpay_url links.
 	PublicURL string `toml:"public_url"` // default https://core.passquare.com
+	// CardsAtInstall creates customers in user_create_or_update without a
+	// card: the card number is assigned when the guest installs the card from
+	// the form (InstallCard), and the createCustomer hook brings it. The
+	// answer then has no card_number, which the document allows ("created
+	// card number": only a call that created a card has one).
+	CardsAtInstall bool `toml:"cards_at_install"`
 	// FlagsAsMessages answers success/sms_send/card as sentences instead of
 	// booleans, the other reading of the documentation.
 	FlagsAsMessages bool `toml:"flags_as_messages"`
 	// AmountsAsNumbers writes amounts as JSON numbers instead of strings.
 	AmountsAsNumbers bool `toml:"amounts_as_numbers"`
+	// NotificationVariables are the variables the card design template
+	// binds notifications to. When user_create_or_update changes one of them
+	// on an existing customer, Passquare sends its own "card modified"
+	// notification (SentPush.System), and a push sent in the same call is
+	// replaced by it, as the document warns. Default balance, bonus and
+	// discount; custom template variables may be named too.
+	NotificationVariables []string `toml:"notification_variables"`
 
 	// The integrator's hook, as configured in Passquare's integration settings.
 	HookURL      string            `toml:"hook_url"`
@@ -85,6 +98,9 @@ func New(o Options) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.NotificationVariables == nil {
+		o.NotificationVariables = []string{"balance", "bonus", "discount"}
+	}
 	s := &Server{
 		opts:     o,
 		recorder: &sandboxkit.Recorder{},
@@ -123,10 +139,11 @@ func (s *Server) Recorder() *sandboxkit.Recorder { return s.recorder }
 // SetFaults replaces the injected faults while the sandbox runs.
 func (s *Server) SetFaults(f sandboxkit.Faults) { s.faults.Set(f) }
 
-// errorBody is the error shape the sandbox answers with. Passquare does not
-// document one; this is the PHP-style form the client must read among others.
+// errorBody is the error shape the sandbox answers with. The document shows
+// one failure form, {"error": "..."}, beside "success" in the answers that
+// carry it; the sandbox writes both.
 func errorBody(_ int, message string) any {
-	return gin.H{"success": false, "message": message}
+	return gin.H{"success": false, "error": message}
 }
 
 func fail(c *gin.Context, status int, message string) {

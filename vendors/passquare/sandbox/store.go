@@ -53,7 +53,14 @@ type SentPush struct {
 	Kind     string // "push" (wallet card), "webpush" or "telegram"
 	Text     string
 	Campaign string // uuid when sent by push/send
+	// System marks Passquare's own notification that a variable bound to
+	// notifications changed (Text is CardModified).
+	System bool
 }
+
+// CardModified is the text of Passquare's system notification that the
+// card has been modified.
+const CardModified = "card modified"
 
 // Campaign is a push campaign made by push/create.
 type Campaign struct {
@@ -78,17 +85,27 @@ func trackFor(appKey, card string) string {
 	return fmt.Sprintf("%010d", binary.BigEndian.Uint64(sum[:8])%10_000_000_000)
 }
 
-// newCustomer registers phone in a and gives it the next card.
+// newCustomer registers phone in a, without a card yet.
 func (s *Server) newCustomer(a *account, phone string) *Customer {
-	card := fmt.Sprint(a.nextCard)
-	a.nextCard++
 	a.seq++
-	c := &Customer{
-		Phone: phone, CardNumber: card, CardTrack: trackFor(a.key, card),
-		UserHash: userHash(a.key, phone), RegisteredAt: s.opts.Now(), seq: a.seq,
-	}
+	c := &Customer{Phone: phone, UserHash: userHash(a.key, phone), RegisteredAt: s.opts.Now(), seq: a.seq}
 	a.customers[phone] = c
 	return c
+}
+
+// giveCard assigns the next card of the range to c.
+func (a *account) giveCard(c *Customer) {
+	c.CardNumber = fmt.Sprint(a.nextCard)
+	c.CardTrack = trackFor(a.key, c.CardNumber)
+	a.nextCard++
+}
+
+// cards lists the customer's card, none before one is issued.
+func (c *Customer) cards() []string {
+	if c.CardNumber == "" {
+		return []string{}
+	}
+	return []string{c.CardNumber}
 }
 
 // SeedCustomer stores c in the account as if created through the API. A
@@ -104,13 +121,11 @@ func (s *Server) SeedCustomer(appKey string, c Customer) error {
 		return fmt.Errorf("sandbox: seeded phone is not E.164")
 	}
 	stored := s.newCustomer(a, c.Phone)
-	card, track, hash, at, seq := stored.CardNumber, stored.CardTrack, stored.UserHash, stored.RegisteredAt, stored.seq
+	hash, at, seq := stored.UserHash, stored.RegisteredAt, stored.seq
 	*stored = c
 	stored.seq = seq
 	if stored.CardNumber == "" {
-		stored.CardNumber, stored.CardTrack = card, track
-	} else {
-		a.nextCard-- // the seeded card did not use the range
+		a.giveCard(stored)
 	}
 	if stored.CardTrack == "" {
 		stored.CardTrack = trackFor(appKey, stored.CardNumber)
