@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func TestParseValid(t *testing.T) {
 	}
 	r := rome.Rules
 	if strings.Join(r.AcceptedDocuments, ",") != "PAS,IDC,DRI" || r.AdultAge != 18 || r.ConsentWhenUnanswered ||
-		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || len(r.RealUseStatuses) != 3 ||
+		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || fmt.Sprint(r.RealUseStatuses) != "[0 2 3 4]" ||
 		r.CheckoutOffset() != 12*time.Hour || r.DepartureGrace.Duration != 24*time.Hour {
 		t.Errorf("rome rules and defaults: %+v", r)
 	}
@@ -149,6 +150,20 @@ func TestParseInvalid(t *testing.T) {
 			name: "bad document type",
 			edit: func(s string) string { return strings.Replace(s, `["PAS", "IDC"]`, `["PAS", "VISA"]`, 1) },
 			want: []string{`branch "lisbon"`, "field rules.accepted_documents", `"VISA"`},
+		},
+		{
+			name: "a refusal listed as a real use",
+			edit: func(s string) string {
+				return strings.Replace(s, `real_use_statuses = [2, 4]`, `real_use_statuses = [2, 4, 6]`, 1)
+			},
+			want: []string{`branch "lisbon"`, "field rules.real_use_statuses", "6 is not a use of the card"},
+		},
+		{
+			name: "no real use listed",
+			edit: func(s string) string {
+				return strings.Replace(s, `real_use_statuses = [2, 4]`, `real_use_statuses = []`, 1)
+			},
+			want: []string{`branch "lisbon"`, "field rules.real_use_statuses", "bonus_percent = 0"},
 		},
 		{
 			name: "bonus over 100",
