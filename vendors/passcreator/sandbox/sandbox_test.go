@@ -199,6 +199,31 @@ func TestCreateScanValidation(t *testing.T) {
 		scans[3].AdditionalPropertiesScan)
 }
 
+// "Passcreator is also able to store Scans of unknown pass IDs": a barcode
+// the sandbox did not issue, such as a Passquare card's number, is stored
+// as pass not found, with passId null, whatever status the device sent.
+func TestBarcodeNotIssuedIsPassNotFoundWithNullPassID(t *testing.T) {
+	s, _ := newServer(t)
+	cfg := s.AddAppConfiguration(AppConfiguration{Name: "Bar", ScanMode: 1})
+	b, _ := json.Marshal(map[string]any{"appConfigurationId": cfg.ConfigurationID, "passId": nil, "scanStatus": 2,
+		"createdOn": "2025-03-01 10:00:00", "scannedBarcodeValue": "PASSQUARE-1042", "deviceName": "till"})
+	code, body, _ := do(s, http.MethodPost, "/api/appscan", key, string(b))
+	require.Equal(t, http.StatusCreated, code)
+	assert.Equal(t, float64(StatusPassNotFound), body["scanStatus"])
+
+	code, page, _ := do(s, http.MethodGet, "/api/appscan/list/"+cfg.ConfigurationID, key, "")
+	require.Equal(t, http.StatusOK, code)
+	results := page["results"].([]any)
+	require.Len(t, results, 1)
+	listed := results[0].(map[string]any)
+	assert.Equal(t, float64(StatusPassNotFound), listed["scanStatus"])
+	assert.Contains(t, listed, "passId")
+	assert.Nil(t, listed["passId"], "no pass was found")
+	assert.Equal(t, "PASSQUARE-1042", listed["scannedBarcodeValue"])
+	_, known := s.PassByBarcode("PASSQUARE-1042")
+	assert.False(t, known, "a scan registers no pass")
+}
+
 func TestScanStatusFollowsModeAndPass(t *testing.T) {
 	s, _ := newServer(t)
 	void := s.AddAppConfiguration(AppConfiguration{Name: "Spa", ScanMode: 0})
