@@ -294,7 +294,7 @@ func (g *branchDay) scans(checkIn time.Time) []OutletScan {
 	for i := range out {
 		value := decimal.New(int64(g.r.between(450, 18000)), -2)
 		s := OutletScan{
-			At:     checkIn.Add(g.r.minutes(30*time.Minute, 14*time.Hour)),
+			At: checkIn.Add(g.r.minutes(30*time.Minute, 14*time.Hour)),
 			// The card is Passquare's, not a Passcreator pass: Passcreator
 			// records every scan of it as pass not found.
 			Status: pcsandbox.StatusPassNotFound,
