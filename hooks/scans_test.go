@@ -82,7 +82,8 @@ func TestPasscreatorWebhook(t *testing.T) {
 	e.install(g)
 	waitForCard(t, g.track)
 
-	scan := scanEvent{id: "pc-" + g.card + "-1", config: e.configID, barcode: g.track, status: 2, value: "100.00"}
+	// The normal case: Passcreator does not know the Passquare card (3).
+	scan := scanEvent{id: "pc-" + g.card + "-1", config: e.configID, barcode: g.track, status: 3, value: "100.00"}
 	w := e.do(signedScanEvent(scan))
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
@@ -94,10 +95,10 @@ func TestPasscreatorWebhook(t *testing.T) {
 	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-2", config: e.configID, barcode: g.card, status: 2, value: "20,00"})).Code)
 	e.eventuallyBalance(g, "6")
 
-	// A refused scan (pass not found) and one without a value earn nothing.
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 3, value: "50"})).Code)
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 2})).Code)
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 2, value: "40"})).Code)
+	// A refused scan (already voided) and one without a value earn nothing.
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 1, value: "50"})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 3})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 3, value: "40"})).Code)
 	e.eventuallyBalance(g, "8")
 
 	require.Equal(t, 1, e.pc.Recorder().Count(http.MethodGet, "/api/appconfiguration/"+e.configID),
@@ -106,8 +107,9 @@ func TestPasscreatorWebhook(t *testing.T) {
 }
 
 // The delivery as Passcreator's app_scan_created page describes it: the
-// scan's fields bare at the top, no event name, passId null, passVoided a
-// string, and the values staff typed keyed by the property's name.
+// scan's fields bare at the top, no event name, passId null (the Passquare
+// card is no Passcreator pass: status 3), passVoided a string, and the
+// values staff typed keyed by the property's name.
 func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
@@ -115,7 +117,7 @@ func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
 	waitForCard(t, g.track)
 
 	body, _ := json.Marshal(map[string]any{
-		"scanStatus": 2, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
+		"scanStatus": 3, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
 		"passId": nil, "passGeneratedId": "", "passSearchString": "", "passVoided": "false", "passUserProvidedId": "",
 		"passTemplateGuid": "", "passTemplateName": "", "appConfigurationId": e.configID,
 		"scannedBarcodeValue": g.track, "appScanId": "pc-" + g.card + "-bare", "deviceName": "Bar iPad",
@@ -218,13 +220,12 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
 	e.install(g)
-	e.pc.AddPass(g.card)
 	waitForCard(t, g.card)
 
 	first := intakeRequest(e.deviceScanID("pos-1"), g.card, `"40.00"`)
 	res := recordedScan(t, e.do(first))
 	require.Equal(t, e.deviceScanID("pos-1"), res.DeviceScanID)
-	require.Equal(t, 2, res.ScanStatus, "Passcreator's own status: attendance saved")
+	require.Equal(t, 3, res.ScanStatus, "Passcreator knows no pass of a Passquare card")
 	require.True(t, res.AccountFound)
 	e.eventuallyBalance(g, "2")
 
@@ -233,6 +234,7 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	require.Equal(t, res.AppScanID, scans[0].AppScanID)
 	require.Equal(t, activities.DeviceName(e.deviceScanID("pos-1")), scans[0].DeviceName)
 	require.Equal(t, g.card, scans[0].ScannedBarcodeValue)
+	require.Empty(t, scans[0].PassID)
 	require.Len(t, scans[0].AdditionalPropertiesScan, 1)
 	require.Equal(t, 1, scans[0].AdditionalPropertiesScan[0].ID)
 	require.JSONEq(t, "40", string(scans[0].AdditionalPropertiesScan[0].Value))
@@ -305,6 +307,7 @@ func TestIntakeRefusals(t *testing.T) {
 		"value not a number":   {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "ten"}`), 400},
 		"negative value":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "-1"}`), 400},
 		"status out of range":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
+		"a pass known":         {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
 		"oversize":             {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
 	}
 	for name, tt := range tests {
