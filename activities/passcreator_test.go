@@ -1,15 +1,23 @@
 package activities
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/common/v1"
+	"go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/mocks"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/guestflow/guestflow/lifecycle"
@@ -81,4 +89,78 @@ func TestRecordDeviceScanIsPassNotFoundAndStillARealUse(t *testing.T) {
 	assert.True(t, rules.IsRealUse(scan.Status, scan.RealUseStatuses), "the normal case earns the bonus")
 	require.NotNil(t, scan.Value)
 	assert.Equal(t, "40", scan.Value.String())
+}
+
+// accountsHolding is a Temporal client on which visibility finds an account
+// for each of cards, and that records the scans signalled to them.
+func accountsHolding(t *testing.T, cards ...string) (*mocks.Client, *[]string) {
+	c := mocks.NewClient(t)
+	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(
+		func(_ context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+			out := &workflowservice.ListWorkflowExecutionsResponse{}
+			for _, card := range cards {
+				if strings.HasSuffix(req.GetQuery(), "'"+card+"'") {
+					out.Executions = []*workflow.WorkflowExecutionInfo{{Execution: &common.WorkflowExecution{WorkflowId: "account/" + card}}}
+				}
+			}
+			return out, nil
+		}).Maybe()
+	var signalled []string
+	c.On("SignalWorkflow", mock.Anything, mock.Anything, "", lifecycle.SignalRecordScan, mock.Anything).Return(
+		func(_ context.Context, _, _, _ string, arg any) error {
+			signalled = append(signalled, arg.(lifecycle.Scan).AppScanID)
+			return nil
+		}).Maybe()
+	return c, &signalled
+}
+
+// The list returns what was created or modified since createdSince, and
+// reaches before since by the minute cut and the zone: scans are told apart
+// by appScanId, never by their time. A scan created long before the window
+// but modified in it is delivered; one an earlier run delivered is not,
+// whenever it was created.
+func TestSyncScansDeduplicatesByAppScanIDOnly(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	sb := newPasscreatorSandbox(func(o *pcsandbox.Options) { o.Now = func() time.Time { return now } })
+	a, configID := newPasscreator(t, sb)
+	temporal, signalled := accountsHolding(t, "PQ-1")
+	a.Temporal = temporal
+	since := now.Add(-10 * time.Minute)
+	value := []pcsandbox.ScanProperty{{ID: 0, Value: json.RawMessage(`"12.50"`)}}
+	for _, sc := range []pcsandbox.AppScan{
+		{AppScanID: "modified", ScannedBarcodeValue: "PQ-1", ScanStatus: 3, Created: now.Add(-3 * time.Hour), AdditionalPropertiesScan: value},
+		{AppScanID: "handled-before", ScannedBarcodeValue: "PQ-1", ScanStatus: 3, Created: since.Add(-30 * time.Second)},
+		{AppScanID: "early", ScannedBarcodeValue: "PQ-1", ScanStatus: 3, Created: since.Add(-40 * time.Second)},
+		{AppScanID: "new", ScannedBarcodeValue: "PQ-1", ScanStatus: 3, Created: since.Add(time.Minute), AdditionalPropertiesScan: value},
+		{AppScanID: "nobody", ScannedBarcodeValue: "NOT-OURS", ScanStatus: 3, Created: since.Add(2 * time.Minute)},
+	} {
+		_, err := sb.AddScan(configID, sc)
+		require.NoError(t, err)
+	}
+	require.NoError(t, sb.ModifyScan("modified", func(*pcsandbox.AppScan) {}))
+
+	env := (&testsuite.WorkflowTestSuite{}).NewTestActivityEnvironment()
+	env.RegisterActivity(a)
+	val, err := env.ExecuteActivity(a.SyncScans, SyncScansInput{
+		AppConfigurationID: configID, Since: since,
+		Seen: []lifecycle.SeenScan{{AppScanID: "handled-before", At: since.Add(-30 * time.Second)}},
+	})
+	require.NoError(t, err)
+	var res SyncScansResult
+	require.NoError(t, val.Get(&res))
+
+	slices.Sort(*signalled)
+	assert.Equal(t, []string{"early", "modified", "new"}, *signalled)
+	assert.Equal(t, 5, res.Scans)
+	assert.Equal(t, 3, res.Delivered)
+	assert.Equal(t, 1, res.Repeated)
+	assert.Equal(t, 1, res.Unknown)
+	var seen []string
+	for _, sc := range res.Seen {
+		seen = append(seen, sc.AppScanID)
+	}
+	slices.Sort(seen)
+	assert.Equal(t, []string{"early", "handled-before", "modified", "new", "nobody"}, seen,
+		"every scan listed is handed to the next run, whatever its time")
+	assert.Equal(t, since.Add(2*time.Minute), res.Latest)
 }

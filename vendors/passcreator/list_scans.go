@@ -86,17 +86,21 @@ func (c *Client) listPage(ctx context.Context, path string, v url.Values) (*AppS
 	return &page, nil
 }
 
-// AllAppScans walks every page of scans created at or after since (zero:
-// all), with loc the account's time zone. The same minute truncation as in
-// ScanQuery applies, so callers must expect scans from before since and
-// deduplicate by AppScanID across calls; within one walk repeats are dropped.
+// AllAppScans walks every page of scans created or modified at or after
+// since (zero: all), with loc the account's time zone. The same minute
+// truncation as in ScanQuery applies, and a scan modified since is listed
+// however long ago it was created, so callers must expect scans from
+// before since and deduplicate by AppScanID, never by time; within one
+// walk repeats are dropped.
 //
-// It stops on an empty page, or on a short page without a next link. A
-// short page that still has a next link (the vendor capped the page) goes
-// on from the scans actually received, and a page of only repeats ends the
-// walk with an error rather than looping if the vendor ignores start. The
-// order of the result is the vendor's; callers must not rely on it. On an
-// error the scans read so far are returned with it.
+// It stops when a page has no next link ("If no next parameter is returned
+// this means you've reached the end of the list") or no scans. A page with
+// a next link goes on from the scans actually received (a vendor capping
+// the page), and a page of only repeats ends the walk with an error rather
+// than looping if the vendor ignores start. A bare array of scans, which
+// carries no next link, goes on while pages are full. The order of the
+// result is the vendor's; callers must not rely on it. On an error the
+// scans read so far are returned with it.
 func (c *Client) AllAppScans(ctx context.Context, configID string, since time.Time, loc *time.Location) ([]AppScan, error) {
 	var all []AppScan
 	seen := map[string]bool{}
@@ -123,7 +127,7 @@ func (c *Client) AllAppScans(ctx context.Context, configID string, since time.Ti
 			return all, fmt.Errorf("passcreator: scan page at start %d repeats earlier scans; paging stopped", start)
 		}
 		start += n
-		if n < MaxPageSize && page.Query.Next == "" {
+		if page.Query.Next == "" && !(page.bare && n == MaxPageSize) {
 			return all, nil
 		}
 	}

@@ -66,6 +66,8 @@ type AppScanPage struct {
 	Query   PageQuery `json:"query"`
 	Total   FlexInt   `json:"total"`
 	Results []AppScan `json:"results"`
+	// bare: the answer was a bare array of scans, with no paging echoed.
+	bare bool
 }
 
 // PageQuery echoes the paging of a list call. Next is empty on the last page.
@@ -81,7 +83,7 @@ type PageQuery struct {
 func (p *AppScanPage) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
-		*p = AppScanPage{}
+		*p = AppScanPage{bare: true}
 		return json.Unmarshal(b, &p.Results)
 	}
 	type plain AppScanPage

@@ -368,3 +368,26 @@ func TestDefaultsAndUnknownRoutes(t *testing.T) {
 	assert.Equal(t, a.AddPass("X").ID, b.AddPass("X").ID, "a seed makes ids repeatable")
 	assert.NotEqual(t, New(Options{APIKey: key}).AddPass("X").ID, New(Options{APIKey: key}).AddPass("X").ID)
 }
+
+// "only return scans that have been created or modified since the given
+// date": a scan modified after createdSince is listed, created long before.
+func TestListScansIncludesScansModifiedSince(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := New(Options{APIKey: key, TimeZone: "Europe/Rome", Now: func() time.Time { return now }})
+	cfg := s.AddAppConfiguration(AppConfiguration{Name: "Bar", ScanMode: 1})
+	old, err := s.AddScan(cfg.ConfigurationID, AppScan{ScannedBarcodeValue: "C", ScanStatus: StatusCheckedIn, Created: now.Add(-3 * time.Hour)})
+	require.NoError(t, err)
+	list := func() []any {
+		_, page, _ := do(s, http.MethodGet, "/api/appscan/list/"+cfg.ConfigurationID+"?createdSince=2025-03-01+12:30", key, "")
+		return page["results"].([]any)
+	}
+	assert.Empty(t, list(), "created before createdSince (11:30 UTC)")
+	require.NoError(t, s.ModifyScan(old.AppScanID, func(sc *AppScan) { sc.ScanStatus = StatusCheckedOut; sc.AppScanID = "changed" }))
+	got := list()
+	require.Len(t, got, 1)
+	scan := got[0].(map[string]any)
+	assert.Equal(t, old.AppScanID, scan["appScanId"])
+	assert.Equal(t, old.CreatedOnUtc, scan["createdOnUtc"], "its creation time is kept")
+	assert.Equal(t, float64(StatusCheckedOut), scan["scanStatus"])
+	assert.Error(t, s.ModifyScan("nope", func(*AppScan) {}))
+}
