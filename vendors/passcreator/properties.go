@@ -285,24 +285,22 @@ func PropertyIDByName(props []AdditionalProperty, name string) (PropertyID, bool
 	return "", false
 }
 
-// Property returns the value recorded for id. The document is unclear whether
-// scan values come back in additionalPropertiesScan or in additionalProperties
-// (keyed by id, as the create request sends them), so both are read, the
-// scan's own list first.
+// Property returns the value recorded for id with the scan, in
+// additionalPropertiesScan ("Additional properties collected during the
+// scan"). The scan's additionalProperties are the pass's own values at the
+// time of the scan, never the scan's: a transaction value is not read there.
 func (s AppScan) Property(id PropertyID) (PropertyValue, bool) {
 	return s.property(id, "")
 }
 
-// property looks for the value by id and then, when name is given, by the
-// property's name, which Passcreator's webhook page says keys the pairs.
+// property looks for the scan's value by id and then, when name is given,
+// by the property's name, which Passcreator's webhook page says keys the
+// pairs.
 func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sp.ID == id {
 			return sp.Value, true
 		}
-	}
-	if v, ok := s.AdditionalProperties[string(id)]; ok {
-		return v, true
 	}
 	if name = strings.TrimSpace(name); name == "" {
 		return PropertyValue{}, false
@@ -310,11 +308,6 @@ func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sameName(sp.Name, name) || sameName(string(sp.ID), name) {
 			return sp.Value, true
-		}
-	}
-	for k, v := range s.AdditionalProperties {
-		if sameName(k, name) {
-			return v, true
 		}
 	}
 	return PropertyValue{}, false

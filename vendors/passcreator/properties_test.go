@@ -30,8 +30,9 @@ func TestDecimalProperty(t *testing.T) {
 		{"thousands and dot", `{"additionalPropertiesScan":[{"id":2,"value":"1,234.50"}]}`, "1234.5", true, false},
 		{"negative", `{"additionalPropertiesScan":[{"id":2,"value":"-3"}]}`, "-3", true, false},
 		{"map form", `{"additionalPropertiesScan":{"2":"7,00","0":true}}`, "7", true, false},
-		{"pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "9.99", true, false},
-		{"scan list wins over pass properties", `{"additionalPropertiesScan":[{"id":2,"value":"1"}],"additionalProperties":{"2":"9.99"}}`, "1", true, false},
+		// additionalProperties are the pass's values, not the transaction.
+		{"pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "0", false, false},
+		{"scan list, not pass properties", `{"additionalPropertiesScan":[{"id":2,"value":"1"}],"additionalProperties":{"2":"9.99"}}`, "1", true, false},
 		{"absent", `{"additionalPropertiesScan":[{"id":0,"value":true}]}`, "0", false, false},
 		{"null", `{"additionalPropertiesScan":[{"id":2,"value":null}]}`, "0", false, false},
 		{"blank", `{"additionalPropertiesScan":[{"id":2,"value":" "}]}`, "0", false, false},
@@ -50,7 +51,7 @@ func TestDecimalProperty(t *testing.T) {
 		{"name and value", `{"additionalPropertiesScan":[{"name":"Transaction value","type":"double","value":12.5}]}`, "12.5", true, false},
 		{"one-entry maps by name", `{"additionalPropertiesScan":[{"Allowed to send marketing mails?":true},{"Transaction value":"12.50"}]}`, "12.5", true, false},
 		{"one-entry maps by id", `{"additionalPropertiesScan":[{"0":true},{"2":"12.50"}]}`, "12.5", true, false},
-		{"pass properties keyed by name", `{"additionalPropertiesScan":[],"additionalProperties":{"Transaction value":"9.99"}}`, "9.99", true, false},
+		{"pass properties keyed by name", `{"additionalPropertiesScan":[],"additionalProperties":{"Transaction value":"9.99"}}`, "0", false, false},
 		{"id wins over a name", `{"additionalPropertiesScan":{"Transaction value":"1","2":"3"}}`, "3", true, false},
 	}
 	for _, tc := range cases {
