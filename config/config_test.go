@@ -70,7 +70,8 @@ func TestParseValid(t *testing.T) {
 	w := g.Webhook
 	if !w.Configured() || w.Path != config.DefaultWebhookPath || w.CRMKey.Value() != "passquare-crm-key-value" ||
 		w.IntakeToken.Value() != "pos-intake-token-value" || w.PasscreatorWebhookKey.Value() != "literal-webhook-key-in-file" ||
-		w.OrganizationID != "4711" || len(w.AllowedIPs) != 2 || len(w.TrustedProxies) != 1 {
+		w.OrganizationID != "4711" || len(w.AllowedIPs) != 2 || len(w.TrustedProxies) != 1 ||
+		w.PasscreatorSignatureHeader != "X-Passcreator-Signature" {
 		t.Errorf("webhook: %+v", w)
 	}
 }
@@ -164,6 +165,13 @@ func TestParseInvalid(t *testing.T) {
 				return strings.Replace(s, `real_use_statuses = [2, 4]`, `real_use_statuses = []`, 1)
 			},
 			want: []string{`branch "lisbon"`, "field rules.real_use_statuses", "bonus_percent = 0"},
+		},
+		{
+			name: "Passcreator webhook key without its signature header",
+			edit: func(s string) string {
+				return strings.Replace(s, "passcreator_signature_header = \"X-Passcreator-Signature\"\n", "", 1)
+			},
+			want: []string{"[webhook]", "field passcreator_signature_header", "required with passcreator_webhook_key"},
 		},
 		{
 			name: "bonus over 100",

@@ -76,7 +76,7 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 		Branches:    map[string]*config.Branch{"rome": branch},
 		BranchIDs:   []string{"rome"},
 		Webhook: config.Webhook{
-			CRMKey: crmKey, PasscreatorWebhookKey: webhookKey, IntakeToken: intakeToken,
+			CRMKey: crmKey, PasscreatorWebhookKey: webhookKey, PasscreatorSignatureHeader: signatureHeader, IntakeToken: intakeToken,
 		},
 	}
 	e := &env{t: t, cfg: cfg, reg: prometheus.NewRegistry(), logs: &syncBuffer{}, pc: pc, configID: cfgID}

@@ -25,6 +25,10 @@ import (
 	"github.com/guestflow/guestflow/vendors/sandboxkit"
 )
 
+// signatureHeader is the header the test webhook is configured to read
+// Passcreator's signature from.
+const signatureHeader = "X-Passcreator-Signature"
+
 type scanEvent struct {
 	event, id, config, barcode, value string
 	status                            int
@@ -46,7 +50,7 @@ func signedScanEvent(s scanEvent) request {
 		"passId": "", "deviceName": "Bar iPad", "additionalPropertiesScan": props,
 	}})
 	return request{path: hooks.PasscreatorWebhookPath, body: string(body),
-		header: map[string]string{passcreator.SignatureHeader: "sha256=" + sign(body)}}
+		header: map[string]string{signatureHeader: "sha256=" + sign(body)}}
 }
 
 func sign(body []byte) string {
@@ -124,7 +128,7 @@ func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
 		"additionalPropertiesScan": map[string]any{"Transaction value": "100,00"},
 	})
 	w := e.do(request{path: hooks.PasscreatorWebhookPath, body: string(body),
-		header: map[string]string{passcreator.SignatureHeader: sign(body)}})
+		header: map[string]string{signatureHeader: sign(body)}})
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
 	e.eventuallyBalance(g, "5") // 5 % of 100,00
@@ -153,9 +157,9 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	unsigned := good
 	unsigned.header = nil
 	wrongHeader := good
-	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[passcreator.SignatureHeader]}
+	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[signatureHeader]}
 	garbage := request{path: hooks.PasscreatorWebhookPath, body: `{"hello": "world"}`,
-		header: map[string]string{passcreator.SignatureHeader: sign([]byte(`{"hello": "world"}`))}}
+		header: map[string]string{signatureHeader: sign([]byte(`{"hello": "world"}`))}}
 	other := signedScanEvent(scanEvent{event: "pass_created", id: "pc-other-1", config: e.configID, barcode: "1"})
 
 	for name, tt := range map[string]struct {
@@ -176,23 +180,28 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	require.Zero(t, e.counter("guestflow_webhook_scans_delivered_total"))
 }
 
-// The signature's header is not documented: with none configured, the
-// common names are read; with one configured, only that one.
-func TestPasscreatorWebhookSignatureHeaders(t *testing.T) {
+// The signature's header is not documented: it is read from the one
+// header configured, never guessed among common names, and a webhook key
+// without a header is refused at start.
+func TestPasscreatorWebhookSignatureHeader(t *testing.T) {
 	resigned := func(id, config, header string) request {
-		r := signedScanEvent(scanEvent{id: id, config: config, barcode: "NOBODY-1", status: 2})
-		r.header = map[string]string{header: r.header[passcreator.SignatureHeader]}
+		r := signedScanEvent(scanEvent{id: id, config: config, barcode: "NOBODY-1", status: 3})
+		r.header = map[string]string{header: r.header[signatureHeader]}
 		return r
 	}
-	e := newEnv(t)
-	for i, h := range []string{"X-Signature", "X-Hub-Signature-256", "Signature", "X-Webhook-Signature"} {
-		w := e.do(resigned(fmt.Sprintf("pc-header-%d", i), e.configID, h))
-		require.Equal(t, http.StatusOK, w.Code, "%s: %s", h, w.Body.String())
-	}
-
 	configured := newEnv(t, func(o *hooks.Options) { o.Config.Webhook.PasscreatorSignatureHeader = "X-PC-Sig" })
 	require.Equal(t, http.StatusOK, configured.do(resigned("pc-header-c1", configured.configID, "X-PC-Sig")).Code)
-	require.Equal(t, http.StatusUnauthorized, configured.do(resigned("pc-header-c2", configured.configID, passcreator.SignatureHeader)).Code)
+	for i, h := range []string{signatureHeader, "X-Signature", "X-Hub-Signature-256", "Signature", "X-Webhook-Signature"} {
+		w := configured.do(resigned(fmt.Sprintf("pc-header-%d", i), configured.configID, h))
+		require.Equal(t, http.StatusUnauthorized, w.Code, "%s: %s", h, w.Body.String())
+	}
+
+	o := configured.opts
+	cfg := *o.Config
+	cfg.Webhook.PasscreatorSignatureHeader = ""
+	o.Config = &cfg
+	_, err := hooks.New(o)
+	require.ErrorContains(t, err, "passcreator_signature_header")
 }
 
 func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
@@ -237,7 +246,7 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	require.Empty(t, scans[0].PassID)
 	require.Len(t, scans[0].AdditionalPropertiesScan, 1)
 	require.Equal(t, 1, scans[0].AdditionalPropertiesScan[0].ID)
-	require.JSONEq(t, "40", string(scans[0].AdditionalPropertiesScan[0].Value))
+	require.JSONEq(t, `"40"`, string(scans[0].AdditionalPropertiesScan[0].Value), "sent as text, as the document's example values")
 
 	// The device repeats the post, to this webhook and to a restarted one
 	// that remembers nothing: the same answer, no second Passcreator scan.

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // MaxPageSize is the largest pageSize Passcreator accepts (and its default).
@@ -51,33 +49,12 @@ func (c *Client) ListAppScans(ctx context.Context, configID string, q ScanQuery)
 	v.Set("start", strconv.Itoa(q.Start))
 	v.Set("pageSize", strconv.Itoa(q.PageSize))
 	if !q.Since.IsZero() {
-		v.Set("createdSince", c.sinceParam(q.Since, q.Location))
+		v.Set("createdSince", sinceParam(q.Since, q.Location))
 	}
 	path := "/api/appscan/list"
 	if configID != "" {
 		path += "/" + url.PathEscape(configID)
 	}
-	page, err := c.listPage(ctx, path, v)
-	if err != nil && !q.Since.IsZero() && !c.sinceWithSeconds.Load() && vendorhttp.IsStatus(err, http.StatusBadRequest) {
-		// The document's text says "Y-m-d H:i", its example URL sends
-		// seconds: a server refusing the one is asked in the other form.
-		v.Set("createdSince", sinceParamWithSeconds(q.Since, q.Location))
-		if page, err = c.listPage(ctx, path, v); err == nil {
-			c.sinceWithSeconds.Store(true)
-		}
-	}
-	return page, err
-}
-
-// sinceParam is createdSince in the form this account's server takes.
-func (c *Client) sinceParam(t time.Time, loc *time.Location) string {
-	if c.sinceWithSeconds.Load() {
-		return sinceParamWithSeconds(t, loc)
-	}
-	return sinceParam(t, loc)
-}
-
-func (c *Client) listPage(ctx context.Context, path string, v url.Values) (*AppScanPage, error) {
 	var page AppScanPage
 	err := c.do(ctx, http.MethodGet, "GET /api/appscan/list/{appConfigurationId}", path+"?"+v.Encode(), nil, &page)
 	if err != nil {

@@ -52,8 +52,6 @@ func (id *PropertyID) UnmarshalJSON(b []byte) error {
 // JSON is kept and read on demand.
 type PropertyValue struct {
 	raw json.RawMessage
-	// numeric marks a DecimalValue, which may also be sent as text.
-	numeric bool
 }
 
 // TextValue, DecimalValue and BoolValue build values to send with a scan.
@@ -62,18 +60,12 @@ func TextValue(s string) PropertyValue {
 	return PropertyValue{raw: b}
 }
 
-// DecimalValue is sent as a JSON number, the natural form for a double
-// property; asText gives the text form of the document's example values
-// for a server that takes strings only.
+// DecimalValue is sent as text with a dot ("12.5"), the form of every value
+// in the document's example request ("1": "value1"): one form, so every
+// worker sends the same, and a server refusing it answers 400, which is not
+// retried.
 func DecimalValue(d decimal.Decimal) PropertyValue {
-	return PropertyValue{raw: json.RawMessage(d.String()), numeric: true}
-}
-
-func (v PropertyValue) asText() PropertyValue {
-	if !v.numeric {
-		return v
-	}
-	return TextValue(v.Text())
+	return TextValue(d.String())
 }
 
 func BoolValue(b bool) PropertyValue {
