@@ -31,7 +31,9 @@ type RecordDeviceScanInput struct {
 const recordedLookback = 2 * time.Hour
 
 // RecordDeviceScan records a device's scan at Passcreator (POST
-// /api/appscan) and returns it as the account will credit it. An attempt
+// /api/appscan) as a scan of a barcode Passcreator did not issue (status 3,
+// passId null) and returns it, with the status Passcreator settled on, as
+// the account will credit it. An attempt
 // whose answer was lost, or an earlier run that failed later, may already
 // have created the scan, so every attempt first looks for it by its
 // deviceName.
@@ -62,16 +64,13 @@ func (a *Passcreator) RecordDeviceScan(ctx context.Context, in RecordDeviceScanI
 	if err != nil {
 		return scan, vendorFailure(err)
 	}
-	status := passcreator.ScanAttendanceSaved
-	if cfg.ScanMode == passcreator.ScanModeVoid {
-		status = passcreator.ScanVoided
-	}
-	if in.Scan.Status != nil {
-		status = passcreator.ScanStatus(*in.Scan.Status)
-	}
+	// The card is Passquare's, not a Passcreator pass: what is true is
+	// "pass not found" with no pass id. Whether the scan earns anything is
+	// decided by the account holding the card, not by this status.
 	create := passcreator.NewAppScan{
 		AppConfigurationID:  in.Scan.AppConfigurationID,
-		ScanStatus:          status,
+		PassID:              nil,
+		ScanStatus:          passcreator.ScanPassNotFound,
 		CreatedOn:           passcreator.NewTimestamp(in.At, a.Location),
 		ScannedBarcodeValue: in.Scan.Barcode,
 		DeviceName:          DeviceName(in.Scan.DeviceScanID),

@@ -59,15 +59,20 @@ type SyncScansResult struct {
 	Repeated int `json:"repeated"`
 	Unknown  int `json:"unknown"`
 	Invalid  int `json:"invalid"`
-	// Seen is every scan handled, this run or before, for the next run.
+	// Seen is every scan this run listed, handled this run or before: what
+	// the next run may list again. It is kept by appScanId, whatever the
+	// scan's time.
 	Seen []lifecycle.SeenScan `json:"seen,omitempty"`
 }
 
-// SyncScans lists every scan since in.Since (Passcreator reads createdSince
-// to the minute, so the caller overlaps) and delivers each to its account,
-// except those an earlier run delivered. The account records each appScanId
-// once all the same, as the scan also arrives by Passcreator's webhook and
-// the intake.
+// SyncScans lists every scan created or modified since in.Since and
+// delivers each to its account, except those an earlier run delivered.
+// Scans are told apart by appScanId only: the list returns a scan modified
+// since, however long ago it was created, and Passcreator reads createdSince
+// to the minute in a zone it does not state, so the listing reaches before
+// in.Since and a scan's time says nothing about whether it was handled. The
+// account records each appScanId once all the same, as the scan also
+// arrives by Passcreator's webhook and the intake.
 func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncScansResult, error) {
 	var res SyncScansResult
 	outlet, ok := a.Outlets[in.AppConfigurationID]
@@ -86,16 +91,10 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 	for _, sc := range in.Seen {
 		seen[sc.AppScanID] = sc
 	}
-	// The client asks from earlier than Since (see passcreator.ScanQuery);
-	// what lies before the window, earlier runs have handled.
-	from := in.Since.Truncate(time.Minute)
 	logger := activity.GetLogger(ctx)
 	for _, s := range scans {
-		at, err := s.CreatedAt(a.Location)
-		if err == nil && at.Before(from) {
-			continue
-		}
 		res.Scans++
+		at, err := s.CreatedAt(a.Location)
 		if err != nil || s.AppScanID == "" {
 			res.Invalid++
 			logger.Warn("scan without id or time skipped", "app_scan_id", s.AppScanID)

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"strings"
@@ -59,7 +60,7 @@ func TestParseValid(t *testing.T) {
 	}
 	r := rome.Rules
 	if strings.Join(r.AcceptedDocuments, ",") != "DRI,IDC,PAS" || r.AdultAge != 18 || r.ConsentWhenUnanswered ||
-		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || len(r.RealUseStatuses) != 3 ||
+		r.BonusPercent.String() != "5" || r.WelcomeBonus.StringFixed(2) != "10.00" || fmt.Sprint(r.RealUseStatuses) != "[0 2 3 4]" ||
 		r.CheckoutOffset() != 12*time.Hour || r.DepartureGrace.Duration != 24*time.Hour {
 		t.Errorf("rome rules and defaults: %+v", r)
 	}
@@ -71,7 +72,8 @@ func TestParseValid(t *testing.T) {
 	w := g.Webhook
 	if !w.Configured() || w.Path != config.DefaultWebhookPath || w.CRMKey.Value() != "passquare-crm-key-value" ||
 		w.IntakeToken.Value() != "pos-intake-token-value" || w.PasscreatorWebhookKey.Value() != "literal-webhook-key-in-file" ||
-		w.OrganizationID != "4711" || len(w.AllowedIPs) != 2 || len(w.TrustedProxies) != 1 {
+		w.OrganizationID != "4711" || len(w.AllowedIPs) != 2 || len(w.TrustedProxies) != 1 ||
+		w.PasscreatorSignatureHeader != "X-Passcreator-Signature" {
 		t.Errorf("webhook: %+v", w)
 	}
 }
@@ -188,6 +190,27 @@ func TestParseInvalid(t *testing.T) {
 				return strings.Replace(s, "[passportscan]\n", "[passportscan]\nunknown_document_type = \"ID\"\n", 1)
 			},
 			want: []string{"[passportscan]", "field unknown_document_type", `"ID"`},
+		},
+		{
+			name: "a refusal listed as a real use",
+			edit: func(s string) string {
+				return strings.Replace(s, `real_use_statuses = [2, 4]`, `real_use_statuses = [2, 4, 6]`, 1)
+			},
+			want: []string{`branch "lisbon"`, "field rules.real_use_statuses", "6 is not a use of the card"},
+		},
+		{
+			name: "no real use listed",
+			edit: func(s string) string {
+				return strings.Replace(s, `real_use_statuses = [2, 4]`, `real_use_statuses = []`, 1)
+			},
+			want: []string{`branch "lisbon"`, "field rules.real_use_statuses", "bonus_percent = 0"},
+		},
+		{
+			name: "Passcreator webhook key without its signature header",
+			edit: func(s string) string {
+				return strings.Replace(s, "passcreator_signature_header = \"X-Passcreator-Signature\"\n", "", 1)
+			},
+			want: []string{"[webhook]", "field passcreator_signature_header", "required with passcreator_webhook_key"},
 		},
 		{
 			name: "bonus over 100",

@@ -344,11 +344,15 @@ func (r *Rules) complete(at func(field string) func(string, ...any), types rules
 		at("rules.welcome_bonus")("must not be negative")
 	}
 	if r.RealUseStatuses == nil {
-		r.RealUseStatuses = []int{0, 2, 4}
+		r.RealUseStatuses = slices.Clone(rules.DefaultRealUseStatuses)
+	}
+	if len(r.RealUseStatuses) == 0 {
+		at("rules.real_use_statuses")("empty: leave it out for %v, or set bonus_percent = 0 to credit no scans", rules.DefaultRealUseStatuses)
 	}
 	for _, s := range r.RealUseStatuses {
-		if s < 0 || s > 7 {
-			at("rules.real_use_statuses")("%d is not a Passcreator scan status (0 to 7)", s)
+		if !slices.Contains(rules.DefaultRealUseStatuses, s) {
+			at("rules.real_use_statuses")("%d is not a use of the card: the list can only narrow %v "+
+				"(1, 5 and 7 are Passcreator refusing a pass, 6 closes a visit already counted)", s, rules.DefaultRealUseStatuses)
 		}
 	}
 	if r.CheckoutTime == "" {

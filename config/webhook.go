@@ -32,7 +32,8 @@ type Webhook struct {
 	TrustedProxies []string `toml:"trusted_proxies"`
 	// PasscreatorWebhookKey turns on POST /passcreator/webhook, verified
 	// with this key; the signature is read from PasscreatorSignatureHeader,
-	// or, left empty, from any of the common signature headers.
+	// which is then required: Passcreator's documents name no header, so
+	// guestflow has no default and tries no other name.
 	PasscreatorWebhookKey      Secret `toml:"passcreator_webhook_key"`
 	PasscreatorSignatureHeader string `toml:"passcreator_signature_header"`
 	// IntakeToken turns on POST /scans for the hotels' own devices, which
@@ -112,7 +113,12 @@ func (w *Webhook) complete(v *validator, secret func(*Secret, bool, func(string,
 			}
 		}
 	}
-	if w.PasscreatorSignatureHeader != "" && strings.ContainsAny(w.PasscreatorSignatureHeader, " :\t") {
+	switch {
+	case w.PasscreatorSignatureHeader != "" && strings.ContainsAny(w.PasscreatorSignatureHeader, " :\t"):
 		in("passcreator_signature_header")("%q is not a header name", w.PasscreatorSignatureHeader)
+	case w.PasscreatorWebhookKey != "" && w.PasscreatorSignatureHeader == "":
+		in("passcreator_signature_header")("required with passcreator_webhook_key: the header Passcreator's webhook sends its signature in (no document names one)")
+	case w.PasscreatorWebhookKey == "" && w.PasscreatorSignatureHeader != "":
+		in("passcreator_webhook_key")("required with passcreator_signature_header")
 	}
 }

@@ -68,7 +68,7 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	branch := &config.Branch{
 		ID: "rome", Name: "Rome Centro", Country: "IT", TimeZone: "Europe/Rome", Location: rome,
 		PasscreatorAppConfigurationID: cfgID, TransactionValueProperty: "Transaction value",
-		Rules: config.Rules{BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 4}},
+		Rules: config.Rules{BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 3, 4}},
 	}
 	cfg := &config.Group{
 		Loyalty:     config.Loyalty{AccountKeySecret: accountSecret},
@@ -76,7 +76,7 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 		Branches:    map[string]*config.Branch{"rome": branch},
 		BranchIDs:   []string{"rome"},
 		Webhook: config.Webhook{
-			CRMKey: crmKey, PasscreatorWebhookKey: webhookKey, IntakeToken: intakeToken,
+			CRMKey: crmKey, PasscreatorWebhookKey: webhookKey, PasscreatorSignatureHeader: signatureHeader, IntakeToken: intakeToken,
 		},
 	}
 	e := &env{t: t, cfg: cfg, reg: prometheus.NewRegistry(), logs: &syncBuffer{}, pc: pc, configID: cfgID}

@@ -94,6 +94,9 @@ func New(o Options) (*gin.Engine, error) {
 	if s.hook.CRMKey == "" && s.hook.BasicPassword == "" {
 		return nil, errors.New("hooks: [webhook] needs crm_key or basic_user and basic_password")
 	}
+	if s.hook.PasscreatorWebhookKey != "" && s.hook.PasscreatorSignatureHeader == "" {
+		return nil, errors.New("hooks: [webhook] passcreator_webhook_key needs passcreator_signature_header")
+	}
 	var err error
 	if s.allowed, err = config.ParsePrefixes(s.hook.AllowedIPs); err != nil {
 		return nil, errors.New("hooks: [webhook] allowed_ips: " + err.Error())

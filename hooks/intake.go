@@ -13,6 +13,7 @@ import (
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/vendors/passcreator"
 )
 
 // IntakeScan is what a hotel's point-of-sale device posts to /scans.
@@ -25,8 +26,9 @@ type IntakeScan struct {
 	// Value is the amount spent, as a decimal string (a JSON number is
 	// accepted too).
 	Value *decimal.Decimal `json:"value"`
-	// Status is the Passcreator scan status the device concluded; absent,
-	// the app configuration's mode decides (voided or attendance saved).
+	// Status, when sent, must be 3: guestflow's cards are not Passcreator
+	// passes, so Passcreator records every device scan as pass not found,
+	// and the card's account decides whether it earns a bonus.
 	Status *int `json:"status,omitempty"`
 }
 
@@ -63,7 +65,7 @@ func (s *server) intake(c *gin.Context) {
 	defer cancel()
 	res, err := s.Temporal.RecordDeviceScan(ctx, s.TaskQueue, lifecycle.DeviceScan{
 		DeviceScanID: req.DeviceScanID, BranchID: b.ID, AppConfigurationID: b.PasscreatorAppConfigurationID,
-		Barcode: req.Barcode, Value: *req.Value, Status: req.Status,
+		Barcode: req.Barcode, Value: *req.Value,
 	})
 	switch {
 	case refusedByPasscreator(err):
@@ -105,8 +107,8 @@ func decodeIntake(body []byte) (IntakeScan, string) {
 		return req, "value: required as a decimal string"
 	case req.Value.IsNegative():
 		return req, "value: must not be negative"
-	case req.Status != nil && (*req.Status < 0 || *req.Status > 7):
-		return req, "status: not a Passcreator scan status (0 to 7)"
+	case req.Status != nil && *req.Status != int(passcreator.ScanPassNotFound):
+		return req, "status: leave it out; a guestflow card is no Passcreator pass, so the scan is recorded as 3 (pass not found)"
 	}
 	return req, ""
 }

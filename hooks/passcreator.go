@@ -125,25 +125,11 @@ func scanAt(b *config.Branch, appScanID, barcode string, status int, value *deci
 	}
 }
 
-// signatureHeaders are where a webhook's HMAC is found when no header is
-// configured: the name is not documented, and these are the common ones.
-// Only the key makes a signature valid, so reading more names is no looser.
-var signatureHeaders = []string{passcreator.SignatureHeader, "X-Signature", "X-Webhook-Signature", "X-Hub-Signature-256", "Signature"}
-
-// passcreatorSigned: the body carries the HMAC of the shared key, in the
-// configured header or, with none configured, in any common one.
+// passcreatorSigned: the body carries the HMAC of the shared key in the one
+// configured header. No document names the header, so there is no default
+// and no list of likely names is tried.
 func (s *server) passcreatorSigned(c *gin.Context, body []byte) bool {
-	headers := signatureHeaders
-	if s.hook.PasscreatorSignatureHeader != "" {
-		headers = []string{s.hook.PasscreatorSignatureHeader}
-	}
-	key := []byte(s.hook.PasscreatorWebhookKey.Value())
-	for _, h := range headers {
-		if passcreator.VerifySignature(body, c.GetHeader(h), key) {
-			return true
-		}
-	}
-	return false
+	return passcreator.VerifySignature(body, c.GetHeader(s.hook.PasscreatorSignatureHeader), []byte(s.hook.PasscreatorWebhookKey.Value()))
 }
 
 // passcreatorFailed answers a Passcreator call that failed: the caller

@@ -25,6 +25,10 @@ import (
 	"github.com/guestflow/guestflow/vendors/sandboxkit"
 )
 
+// signatureHeader is the header the test webhook is configured to read
+// Passcreator's signature from.
+const signatureHeader = "X-Passcreator-Signature"
+
 type scanEvent struct {
 	event, id, config, barcode, value string
 	status                            int
@@ -46,7 +50,7 @@ func signedScanEvent(s scanEvent) request {
 		"passId": "", "deviceName": "Bar iPad", "additionalPropertiesScan": props,
 	}})
 	return request{path: hooks.PasscreatorWebhookPath, body: string(body),
-		header: map[string]string{passcreator.SignatureHeader: "sha256=" + sign(body)}}
+		header: map[string]string{signatureHeader: "sha256=" + sign(body)}}
 }
 
 func sign(body []byte) string {
@@ -82,7 +86,8 @@ func TestPasscreatorWebhook(t *testing.T) {
 	e.install(g)
 	waitForCard(t, g.track)
 
-	scan := scanEvent{id: "pc-" + g.card + "-1", config: e.configID, barcode: g.track, status: 2, value: "100.00"}
+	// The normal case: Passcreator does not know the Passquare card (3).
+	scan := scanEvent{id: "pc-" + g.card + "-1", config: e.configID, barcode: g.track, status: 3, value: "100.00"}
 	w := e.do(signedScanEvent(scan))
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
@@ -94,10 +99,10 @@ func TestPasscreatorWebhook(t *testing.T) {
 	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-2", config: e.configID, barcode: g.card, status: 2, value: "20,00"})).Code)
 	e.eventuallyBalance(g, "6")
 
-	// A refused scan (pass not found) and one without a value earn nothing.
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 3, value: "50"})).Code)
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 2})).Code)
-	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 2, value: "40"})).Code)
+	// A refused scan (already voided) and one without a value earn nothing.
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 1, value: "50"})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 3})).Code)
+	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 3, value: "40"})).Code)
 	e.eventuallyBalance(g, "8")
 
 	require.Equal(t, 1, e.pc.Recorder().Count(http.MethodGet, "/api/appconfiguration/"+e.configID),
@@ -106,8 +111,9 @@ func TestPasscreatorWebhook(t *testing.T) {
 }
 
 // The delivery as Passcreator's app_scan_created page describes it: the
-// scan's fields bare at the top, no event name, passId null, passVoided a
-// string, and the values staff typed keyed by the property's name.
+// scan's fields bare at the top, no event name, passId null (the Passquare
+// card is no Passcreator pass: status 3), passVoided a string, and the
+// values staff typed keyed by the property's name.
 func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
@@ -115,14 +121,14 @@ func TestPasscreatorWebhookAsPasscreatorSendsIt(t *testing.T) {
 	waitForCard(t, g.track)
 
 	body, _ := json.Marshal(map[string]any{
-		"scanStatus": 2, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
+		"scanStatus": 3, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
 		"passId": nil, "passGeneratedId": "", "passSearchString": "", "passVoided": "false", "passUserProvidedId": "",
 		"passTemplateGuid": "", "passTemplateName": "", "appConfigurationId": e.configID,
 		"scannedBarcodeValue": g.track, "appScanId": "pc-" + g.card + "-bare", "deviceName": "Bar iPad",
 		"additionalPropertiesScan": map[string]any{"Transaction value": "100,00"},
 	})
 	w := e.do(request{path: hooks.PasscreatorWebhookPath, body: string(body),
-		header: map[string]string{passcreator.SignatureHeader: sign(body)}})
+		header: map[string]string{signatureHeader: sign(body)}})
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
 	e.eventuallyBalance(g, "5") // 5 % of 100,00
@@ -151,9 +157,9 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	unsigned := good
 	unsigned.header = nil
 	wrongHeader := good
-	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[passcreator.SignatureHeader]}
+	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[signatureHeader]}
 	garbage := request{path: hooks.PasscreatorWebhookPath, body: `{"hello": "world"}`,
-		header: map[string]string{passcreator.SignatureHeader: sign([]byte(`{"hello": "world"}`))}}
+		header: map[string]string{signatureHeader: sign([]byte(`{"hello": "world"}`))}}
 	other := signedScanEvent(scanEvent{event: "pass_created", id: "pc-other-1", config: e.configID, barcode: "1"})
 
 	for name, tt := range map[string]struct {
@@ -174,23 +180,28 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	require.Zero(t, e.counter("guestflow_webhook_scans_delivered_total"))
 }
 
-// The signature's header is not documented: with none configured, the
-// common names are read; with one configured, only that one.
-func TestPasscreatorWebhookSignatureHeaders(t *testing.T) {
+// The signature's header is not documented: it is read from the one
+// header configured, never guessed among common names, and a webhook key
+// without a header is refused at start.
+func TestPasscreatorWebhookSignatureHeader(t *testing.T) {
 	resigned := func(id, config, header string) request {
-		r := signedScanEvent(scanEvent{id: id, config: config, barcode: "NOBODY-1", status: 2})
-		r.header = map[string]string{header: r.header[passcreator.SignatureHeader]}
+		r := signedScanEvent(scanEvent{id: id, config: config, barcode: "NOBODY-1", status: 3})
+		r.header = map[string]string{header: r.header[signatureHeader]}
 		return r
 	}
-	e := newEnv(t)
-	for i, h := range []string{"X-Signature", "X-Hub-Signature-256", "Signature", "X-Webhook-Signature"} {
-		w := e.do(resigned(fmt.Sprintf("pc-header-%d", i), e.configID, h))
-		require.Equal(t, http.StatusOK, w.Code, "%s: %s", h, w.Body.String())
-	}
-
 	configured := newEnv(t, func(o *hooks.Options) { o.Config.Webhook.PasscreatorSignatureHeader = "X-PC-Sig" })
 	require.Equal(t, http.StatusOK, configured.do(resigned("pc-header-c1", configured.configID, "X-PC-Sig")).Code)
-	require.Equal(t, http.StatusUnauthorized, configured.do(resigned("pc-header-c2", configured.configID, passcreator.SignatureHeader)).Code)
+	for i, h := range []string{signatureHeader, "X-Signature", "X-Hub-Signature-256", "Signature", "X-Webhook-Signature"} {
+		w := configured.do(resigned(fmt.Sprintf("pc-header-%d", i), configured.configID, h))
+		require.Equal(t, http.StatusUnauthorized, w.Code, "%s: %s", h, w.Body.String())
+	}
+
+	o := configured.opts
+	cfg := *o.Config
+	cfg.Webhook.PasscreatorSignatureHeader = ""
+	o.Config = &cfg
+	_, err := hooks.New(o)
+	require.ErrorContains(t, err, "passcreator_signature_header")
 }
 
 func TestPasscreatorWebhookWhenPasscreatorIsDown(t *testing.T) {
@@ -218,13 +229,12 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
 	e.install(g)
-	e.pc.AddPass(g.card)
 	waitForCard(t, g.card)
 
 	first := intakeRequest(e.deviceScanID("pos-1"), g.card, `"40.00"`)
 	res := recordedScan(t, e.do(first))
 	require.Equal(t, e.deviceScanID("pos-1"), res.DeviceScanID)
-	require.Equal(t, 2, res.ScanStatus, "Passcreator's own status: attendance saved")
+	require.Equal(t, 3, res.ScanStatus, "Passcreator knows no pass of a Passquare card")
 	require.True(t, res.AccountFound)
 	e.eventuallyBalance(g, "2")
 
@@ -233,9 +243,10 @@ func TestIntakeRecordsAtPasscreatorAndCreditsOnce(t *testing.T) {
 	require.Equal(t, res.AppScanID, scans[0].AppScanID)
 	require.Equal(t, activities.DeviceName(e.deviceScanID("pos-1")), scans[0].DeviceName)
 	require.Equal(t, g.card, scans[0].ScannedBarcodeValue)
+	require.Empty(t, scans[0].PassID)
 	require.Len(t, scans[0].AdditionalPropertiesScan, 1)
 	require.Equal(t, 1, scans[0].AdditionalPropertiesScan[0].ID)
-	require.JSONEq(t, "40", string(scans[0].AdditionalPropertiesScan[0].Value))
+	require.JSONEq(t, `"40"`, string(scans[0].AdditionalPropertiesScan[0].Value), "sent as text, as the document's example values")
 
 	// The device repeats the post, to this webhook and to a restarted one
 	// that remembers nothing: the same answer, no second Passcreator scan.
@@ -305,6 +316,7 @@ func TestIntakeRefusals(t *testing.T) {
 		"value not a number":   {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "ten"}`), 400},
 		"negative value":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "-1"}`), 400},
 		"status out of range":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
+		"a pass known":         {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
 		"oversize":             {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
 	}
 	for name, tt := range tests {

@@ -80,7 +80,6 @@ func requireRetryLater(t *testing.T, w *httptest.ResponseRecorder, body string) 
 func TestTemporalDown(t *testing.T) {
 	e := newEnv(t, func(o *hooks.Options) { o.Temporal = failingTemporal{} })
 	g := newGuest()
-	e.pc.AddPass(g.card)
 	for name, r := range map[string]request{
 		"createCustomer":      {body: g.createCustomer(t)},
 		"readBalance":         {body: g.readBalance(t)},

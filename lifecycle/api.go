@@ -385,10 +385,12 @@ type ScanWatermark struct {
 	Seen []SeenScan `json:"seen,omitempty"`
 }
 
-// SeenScan is a scan a sync has handled. A scan of a card no account held
-// (Unknown) is tried again while it is re-read, since the card may have
-// been installed moments before and not be searchable yet; it is counted
-// as unknown only the first time.
+// SeenScan is a scan a sync has handled, known by its AppScanID only: the
+// list returns a scan modified since createdSince however long ago it was
+// created, so At (its creation) is for the record and decides nothing. A
+// scan of a card no account held (Unknown) is tried again while it is
+// re-read, since the card may have been installed moments before and not be
+// searchable yet; it is counted as unknown only the first time.
 type SeenScan struct {
 	AppScanID string    `json:"appScanId"`
 	At        time.Time `json:"at"`

@@ -27,8 +27,9 @@ type DeviceScan struct {
 	AppConfigurationID string          `json:"appConfigurationId"`
 	Barcode            string          `json:"barcode"` // the card number or track read
 	Value              decimal.Decimal `json:"value"`
-	// Status is the Passcreator scan status the device concluded; nil lets
-	// the app configuration's scan mode decide.
+	// Status is no longer read: a device scan is recorded as 3 (pass not
+	// found), since guestflow's cards are not Passcreator passes. It stays
+	// so that DeviceScan workflows started with it decode their input.
 	Status *int `json:"status,omitempty"`
 }
 

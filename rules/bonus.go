@@ -6,21 +6,27 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// DefaultRealUseStatuses are the Passcreator scan statuses that mean the card
-// was really used at an outlet: 0 voided after scan, 2 attendance saved, 4
-// checked in. The others are refusals or repeats (1 already voided, 3 pass
-// not found, 5 already checked in, 7 not checked in) or 6 checked out, which
-// closes a visit that the check-in already counted.
-var DefaultRealUseStatuses = []int{0, 2, 4}
+// DefaultRealUseStatuses are the Passcreator scan statuses that can mean the
+// card was really used at an outlet, and what a branch gets when it lists
+// none: 3 pass not found, 0 voided after scan, 2 attendance saved, 4
+// checked in. guestflow's cards come from Passquare, so Passcreator does not
+// know them as passes: an outlet's scan of one is recorded with 3 and the
+// card's barcode, and 3 is the normal case. Whether the barcode is a card
+// guestflow issued is decided by finding the account that holds it, not by
+// the status. The other statuses are Passcreator refusing a pass it knows
+// (1 already voided, 5 already checked in, 7 not checked in) or 6 checked
+// out, which closes a visit the check-in already counted: never a use.
+var DefaultRealUseStatuses = []int{0, 2, 3, 4}
 
-// IsRealUse reports whether a scan status earns a bonus. An empty realUse
-// means DefaultRealUseStatuses: a branch cannot switch bonuses off by leaving
-// the list out of its configuration (it sets the percentage to 0 for that).
+// IsRealUse reports whether a scan of a card guestflow issued, with this
+// status, earns a bonus. realUse is the branch's list, which can only narrow
+// DefaultRealUseStatuses; an empty one means all of them (a branch switches
+// bonuses off with a zero percentage, not by leaving the list out).
 func IsRealUse(status int, realUse []int) bool {
-	if len(realUse) == 0 {
-		realUse = DefaultRealUseStatuses
+	if !slices.Contains(DefaultRealUseStatuses, status) {
+		return false
 	}
-	return slices.Contains(realUse, status)
+	return len(realUse) == 0 || slices.Contains(realUse, status)
 }
 
 // ScanCredit is what a scan earns: percent of the transaction value, rounded

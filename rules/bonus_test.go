@@ -37,14 +37,18 @@ func TestIsRealUse(t *testing.T) {
 		{0, nil, true},
 		{1, nil, false},
 		{2, nil, true},
-		{3, nil, false},
+		{3, nil, true}, // the normal case: Passcreator does not know Passquare's cards
 		{4, nil, true},
 		{5, nil, false},
 		{6, nil, false},
 		{7, nil, false},
 		{4, []int{}, true},
 		{4, []int{0}, false},
-		{6, []int{0, 2, 4, 6}, true},
+		{3, []int{0, 2, 4}, false},    // a branch narrows the set
+		{6, []int{0, 2, 4, 6}, false}, // a list cannot widen it: 6 closes a counted visit
+		{1, []int{1}, false},
+		{5, []int{0, 2, 3, 4, 5}, false},
+		{7, []int{7}, false},
 	}
 	for _, tt := range tests {
 		if got := IsRealUse(tt.status, tt.realUse); got != tt.want {

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/guestflow/guestflow/rules"
+	pcsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
 )
 
 // Generate plans the day. It panics on options that Validate refuses: call
@@ -284,10 +285,6 @@ func (g *branchDay) consent(c Case) *bool {
 // Outlets and what guests spend there.
 var (
 	devices = []string{"Bar iPad", "Restaurant iPad", "Spa desk", "Shop till"}
-	// Scan statuses 2 attendance saved, 4 checked in, 0 voided after scan
-	// and 3 pass not found, as weights.
-	scanStatuses = []int{2, 4, 0, 3}
-	scanWeights  = []int{50, 20, 20, 10}
 )
 
 // scans draws two to five uses of the card during the guest's first hours.
@@ -296,8 +293,10 @@ func (g *branchDay) scans(checkIn time.Time) []OutletScan {
 	for i := range out {
 		value := decimal.New(int64(g.r.between(450, 18000)), -2)
 		s := OutletScan{
-			At:     checkIn.Add(g.r.minutes(30*time.Minute, 14*time.Hour)),
-			Status: scanStatuses[g.r.weighted(scanWeights)],
+			At: checkIn.Add(g.r.minutes(30*time.Minute, 14*time.Hour)),
+			// The card is Passquare's, not a Passcreator pass: Passcreator
+			// records every scan of it as pass not found.
+			Status: pcsandbox.StatusPassNotFound,
 			Value:  value,
 			Device: g.r.pick(devices),
 		}

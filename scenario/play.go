@@ -136,7 +136,8 @@ func (d *Day) checkIn(s Sandboxes, e Event) error {
 
 // scan makes the outlet's scan of the card: the scanned barcode is the
 // card number, and the transaction value goes in the configuration's
-// property. A "pass not found" scan names no pass.
+// property. The card is Passquare's, so Passcreator knows no pass of it:
+// the scan names none (passId null), whatever its status.
 func (d *Day) scan(pc *pcsandbox.Server, e Event, card pqsandbox.Customer) (string, error) {
 	b, _ := d.Branch(e.BranchID)
 	value := json.RawMessage(e.Scan.Value.StringFixed(2))
@@ -151,11 +152,6 @@ func (d *Day) scan(pc *pcsandbox.Server, e Event, card pqsandbox.Customer) (stri
 		AdditionalPropertiesScan: []pcsandbox.ScanProperty{
 			{ID: transactionPropertyID, Value: value},
 		},
-	}
-	if e.Scan.Status != pcsandbox.StatusPassNotFound {
-		pass := pc.AddPass(card.CardNumber)
-		scan.PassID, scan.PassGeneratedID = pass.ID, pass.Barcode
-		scan.PassTemplateGuid, scan.PassTemplateName = pass.TemplateGuid, pass.TemplateName
 	}
 	stored, err := pc.AddScan(b.PasscreatorAppConfigurationID, scan)
 	return stored.AppScanID, err

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -42,7 +45,9 @@ var setupCommand = &command{
 		} else {
 			fmt.Printf("search attributes: %d registered on namespace %s\n", len(lifecycle.SearchAttributes), ns)
 		}
-		if err := ensureAppConfigurations(ctx, p); err != nil {
+		cfg := p.Config
+		pc := passcreator.New(passcreator.Options{APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL, Logger: p.Logger})
+		if err := ensureAppConfigurations(ctx, pc, cfg, os.Stdout); err != nil {
 			return err
 		}
 		for _, s := range schedules(p.Config) {
@@ -118,17 +123,51 @@ func ensureSchedule(ctx context.Context, c client.Client, s client.ScheduleOptio
 	})
 }
 
+// AppConfigurationName is the name setup gives, and looks for, a branch's
+// Passcreator app configuration: the branch id, which is unique in the
+// group's file and does not change when the hotel is renamed.
+func AppConfigurationName(branchID string) string { return "guestflow " + branchID }
+
 // ensureAppConfigurations checks each branch's Passcreator app
-// configuration and its transaction-value property, and creates one for a
-// branch that has none configured yet.
-func ensureAppConfigurations(ctx context.Context, p *program.Program) error {
-	cfg := p.Config
-	pc := passcreator.New(passcreator.Options{APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL, Logger: p.Logger})
+// configuration and its transaction-value property. For a branch without
+// one configured it finds its own by name (AppConfigurationName) before it
+// creates one, so every run after the first creates nothing, and prints
+// the id to put in the configuration file.
+func ensureAppConfigurations(ctx context.Context, pc *passcreator.Client, cfg *config.Group, out io.Writer) error {
+	var listed []passcreator.AppConfiguration
+	listedOnce := false
 	for _, id := range cfg.BranchIDs {
 		b := cfg.Branches[id]
-		if b.PasscreatorAppConfigurationID == "" {
+		if b.PasscreatorAppConfigurationID != "" {
+			ac, err := pc.GetAppConfiguration(ctx, b.PasscreatorAppConfigurationID)
+			if vendorhttp.IsStatus(err, 404) {
+				return fmt.Errorf("branch %s: Passcreator app configuration %s does not exist (clear the field to have setup find or create %q)",
+					id, b.PasscreatorAppConfigurationID, AppConfigurationName(id))
+			}
+			if err != nil {
+				return fmt.Errorf("branch %s: read Passcreator app configuration: %w", id, err)
+			}
+			if err := hasTransactionValue(id, *ac, b.TransactionValueProperty); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "branch %s: Passcreator app configuration %s has its %q property\n", id, ac.ConfigurationID, b.TransactionValueProperty)
+			continue
+		}
+		if !listedOnce {
+			var err error
+			if listed, err = pc.ListAppConfigurations(ctx); err != nil {
+				return fmt.Errorf("list Passcreator app configurations: %w", err)
+			}
+			listedOnce = true
+		}
+		ac, found, err := ownAppConfiguration(id, listed)
+		if err != nil {
+			return err
+		}
+		verb := "found"
+		if !found {
 			created, err := pc.CreateAppConfiguration(ctx, passcreator.NewAppConfiguration{
-				Name:     "guestflow " + b.Name,
+				Name:     AppConfigurationName(id),
 				ScanMode: passcreator.ScanModeAttendance,
 				AdditionalProperties: []passcreator.NewAdditionalProperty{
 					{Name: b.TransactionValueProperty, Type: passcreator.PropertyDouble},
@@ -137,24 +176,51 @@ func ensureAppConfigurations(ctx context.Context, p *program.Program) error {
 			if err != nil {
 				return fmt.Errorf("branch %s: create Passcreator app configuration: %w", id, err)
 			}
-			if ac, ok := created.Created(); ok {
-				fmt.Printf("branch %s: created Passcreator app configuration %s; set passcreator_app_configuration_id = %q in [branches.%s]\n",
-					id, ac.ConfigurationID, ac.ConfigurationID, id)
+			if ac, found = created.Created(); !found || ac.ConfigurationID == "" {
+				return fmt.Errorf("branch %s: Passcreator created app configuration %q without naming its id; run setup again to find it by name",
+					id, AppConfigurationName(id))
 			}
-			continue
+			verb = "created"
 		}
-		ac, err := pc.GetAppConfiguration(ctx, b.PasscreatorAppConfigurationID)
-		if vendorhttp.IsStatus(err, 404) {
-			return fmt.Errorf("branch %s: Passcreator app configuration %s does not exist (clear the field to have setup create one)", id, b.PasscreatorAppConfigurationID)
+		if err := hasTransactionValue(id, ac, b.TransactionValueProperty); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("branch %s: read Passcreator app configuration: %w", id, err)
+		fmt.Fprintf(out, "branch %s: %s Passcreator app configuration %s (%q); set passcreator_app_configuration_id = %q in [branches.%s]\n",
+			id, verb, ac.ConfigurationID, ac.Name, ac.ConfigurationID, id)
+	}
+	return nil
+}
+
+// ownAppConfiguration finds the branch's configuration among those listed
+// by its name. Two of that name are not guessed between.
+func ownAppConfiguration(branchID string, listed []passcreator.AppConfiguration) (passcreator.AppConfiguration, bool, error) {
+	name := AppConfigurationName(branchID)
+	var mine []passcreator.AppConfiguration
+	for _, ac := range listed {
+		if ac.Name == name {
+			mine = append(mine, ac)
 		}
-		if _, ok := passcreator.PropertyIDByName(ac.AdditionalProperties, b.TransactionValueProperty); !ok {
-			return fmt.Errorf("branch %s: Passcreator app configuration %s has no %q property; add it in Passcreator so outlets can enter the amount",
-				id, b.PasscreatorAppConfigurationID, b.TransactionValueProperty)
-		}
-		fmt.Printf("branch %s: Passcreator app configuration %s has its %q property\n", id, b.PasscreatorAppConfigurationID, b.TransactionValueProperty)
+	}
+	switch len(mine) {
+	case 0:
+		return passcreator.AppConfiguration{}, false, nil
+	case 1:
+		return mine[0], true, nil
+	}
+	ids := make([]string, len(mine))
+	for i, ac := range mine {
+		ids[i] = ac.ConfigurationID
+	}
+	return passcreator.AppConfiguration{}, false, fmt.Errorf("branch %s: %d Passcreator app configurations are named %q (%s); set passcreator_app_configuration_id in [branches.%s] to the one the outlets use",
+		branchID, len(mine), name, strings.Join(ids, ", "), branchID)
+}
+
+// hasTransactionValue: the configuration asks for the branch's transaction
+// value at each scan. Passcreator's API cannot add a property later.
+func hasTransactionValue(branchID string, ac passcreator.AppConfiguration, property string) error {
+	if _, ok := passcreator.PropertyIDByName(ac.AdditionalProperties, property); !ok {
+		return fmt.Errorf("branch %s: Passcreator app configuration %s has no %q property; add it in Passcreator so outlets can enter the amount",
+			branchID, ac.ConfigurationID, property)
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/guestflow/guestflow/vendors/vendorhttp"
@@ -37,11 +36,6 @@ type Options struct {
 type Client struct {
 	http   vendorhttp.Client
 	apiKey string
-	// The forms this account's server turned out to want where the
-	// document allows two: learnt from its first 400, so later calls do
-	// not pay for the refused form again.
-	sinceWithSeconds atomic.Bool
-	numbersAsText    atomic.Bool
 }
 
 // New returns a client for the account holding o.APIKey.

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // MaxPageSize is the largest pageSize Passcreator accepts (and its default).
@@ -51,33 +49,12 @@ func (c *Client) ListAppScans(ctx context.Context, configID string, q ScanQuery)
 	v.Set("start", strconv.Itoa(q.Start))
 	v.Set("pageSize", strconv.Itoa(q.PageSize))
 	if !q.Since.IsZero() {
-		v.Set("createdSince", c.sinceParam(q.Since, q.Location))
+		v.Set("createdSince", sinceParam(q.Since, q.Location))
 	}
 	path := "/api/appscan/list"
 	if configID != "" {
 		path += "/" + url.PathEscape(configID)
 	}
-	page, err := c.listPage(ctx, path, v)
-	if err != nil && !q.Since.IsZero() && !c.sinceWithSeconds.Load() && vendorhttp.IsStatus(err, http.StatusBadRequest) {
-		// The document's text says "Y-m-d H:i", its example URL sends
-		// seconds: a server refusing the one is asked in the other form.
-		v.Set("createdSince", sinceParamWithSeconds(q.Since, q.Location))
-		if page, err = c.listPage(ctx, path, v); err == nil {
-			c.sinceWithSeconds.Store(true)
-		}
-	}
-	return page, err
-}
-
-// sinceParam is createdSince in the form this account's server takes.
-func (c *Client) sinceParam(t time.Time, loc *time.Location) string {
-	if c.sinceWithSeconds.Load() {
-		return sinceParamWithSeconds(t, loc)
-	}
-	return sinceParam(t, loc)
-}
-
-func (c *Client) listPage(ctx context.Context, path string, v url.Values) (*AppScanPage, error) {
 	var page AppScanPage
 	err := c.do(ctx, http.MethodGet, "GET /api/appscan/list/{appConfigurationId}", path+"?"+v.Encode(), nil, &page)
 	if err != nil {
@@ -86,17 +63,21 @@ func (c *Client) listPage(ctx context.Context, path string, v url.Values) (*AppS
 	return &page, nil
 }
 
-// AllAppScans walks every page of scans created at or after since (zero:
-// all), with loc the account's time zone. The same minute truncation as in
-// ScanQuery applies, so callers must expect scans from before since and
-// deduplicate by AppScanID across calls; within one walk repeats are dropped.
+// AllAppScans walks every page of scans created or modified at or after
+// since (zero: all), with loc the account's time zone. The same minute
+// truncation as in ScanQuery applies, and a scan modified since is listed
+// however long ago it was created, so callers must expect scans from
+// before since and deduplicate by AppScanID, never by time; within one
+// walk repeats are dropped.
 //
-// It stops on an empty page, or on a short page without a next link. A
-// short page that still has a next link (the vendor capped the page) goes
-// on from the scans actually received, and a page of only repeats ends the
-// walk with an error rather than looping if the vendor ignores start. The
-// order of the result is the vendor's; callers must not rely on it. On an
-// error the scans read so far are returned with it.
+// It stops when a page has no next link ("If no next parameter is returned
+// this means you've reached the end of the list") or no scans. A page with
+// a next link goes on from the scans actually received (a vendor capping
+// the page), and a page of only repeats ends the walk with an error rather
+// than looping if the vendor ignores start. A bare array of scans, which
+// carries no next link, goes on while pages are full. The order of the
+// result is the vendor's; callers must not rely on it. On an error the
+// scans read so far are returned with it.
 func (c *Client) AllAppScans(ctx context.Context, configID string, since time.Time, loc *time.Location) ([]AppScan, error) {
 	var all []AppScan
 	seen := map[string]bool{}
@@ -123,7 +104,7 @@ func (c *Client) AllAppScans(ctx context.Context, configID string, since time.Ti
 			return all, fmt.Errorf("passcreator: scan page at start %d repeats earlier scans; paging stopped", start)
 		}
 		start += n
-		if n < MaxPageSize && page.Query.Next == "" {
+		if page.Query.Next == "" && !(page.bare && n == MaxPageSize) {
 			return all, nil
 		}
 	}

@@ -70,9 +70,9 @@ func TestAllAppScansWalksEveryPage(t *testing.T) {
 		{0, 1, false},
 		{1, 1, false},
 		{99, 1, false},
-		{100, 2, false}, // a full last page costs one empty page
+		{100, 1, false}, // no next link: the end, though the page is full
 		{250, 3, false},
-		{300, 4, false},
+		{300, 3, false},
 		{250, 3, true},
 	}
 	for _, tc := range cases {
@@ -174,4 +174,24 @@ func TestListAppScansPageEchoesPaging(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, all.Results, 1)
 	assert.Empty(t, all.Query.Next)
+}
+
+// The document calls the answer a "JSON-Array": a bare array echoes no
+// next link, so a full one is followed by the next page.
+func TestAllAppScansPagesABareArrayWhileItIsFull(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		start, _ := strconv.Atoi(r.URL.Query().Get("start"))
+		results := []map[string]any{}
+		for i := start; i < 130 && i < start+passcreator.MaxPageSize; i++ {
+			results = append(results, map[string]any{"appScanId": "scan-" + strconv.Itoa(i), "scanStatus": 3})
+		}
+		_ = json.NewEncoder(w).Encode(results)
+	}))
+	t.Cleanup(srv.Close)
+	scans, err := passcreator.New(passcreator.Options{APIKey: apiKey, BaseURL: srv.URL}).AllAppScans(context.Background(), "c", time.Time{}, time.UTC)
+	require.NoError(t, err)
+	assert.Len(t, scans, 130)
+	assert.Equal(t, 2, calls)
 }

@@ -52,8 +52,6 @@ func (id *PropertyID) UnmarshalJSON(b []byte) error {
 // JSON is kept and read on demand.
 type PropertyValue struct {
 	raw json.RawMessage
-	// numeric marks a DecimalValue, which may also be sent as text.
-	numeric bool
 }
 
 // TextValue, DecimalValue and BoolValue build values to send with a scan.
@@ -62,18 +60,12 @@ func TextValue(s string) PropertyValue {
 	return PropertyValue{raw: b}
 }
 
-// DecimalValue is sent as a JSON number, the natural form for a double
-// property; asText gives the text form of the document's example values
-// for a server that takes strings only.
+// DecimalValue is sent as text with a dot ("12.5"), the form of every value
+// in the document's example request ("1": "value1"): one form, so every
+// worker sends the same, and a server refusing it answers 400, which is not
+// retried.
 func DecimalValue(d decimal.Decimal) PropertyValue {
-	return PropertyValue{raw: json.RawMessage(d.String()), numeric: true}
-}
-
-func (v PropertyValue) asText() PropertyValue {
-	if !v.numeric {
-		return v
-	}
-	return TextValue(v.Text())
+	return TextValue(d.String())
 }
 
 func BoolValue(b bool) PropertyValue {
@@ -285,24 +277,22 @@ func PropertyIDByName(props []AdditionalProperty, name string) (PropertyID, bool
 	return "", false
 }
 
-// Property returns the value recorded for id. The document is unclear whether
-// scan values come back in additionalPropertiesScan or in additionalProperties
-// (keyed by id, as the create request sends them), so both are read, the
-// scan's own list first.
+// Property returns the value recorded for id with the scan, in
+// additionalPropertiesScan ("Additional properties collected during the
+// scan"). The scan's additionalProperties are the pass's own values at the
+// time of the scan, never the scan's: a transaction value is not read there.
 func (s AppScan) Property(id PropertyID) (PropertyValue, bool) {
 	return s.property(id, "")
 }
 
-// property looks for the value by id and then, when name is given, by the
-// property's name, which Passcreator's webhook page says keys the pairs.
+// property looks for the scan's value by id and then, when name is given,
+// by the property's name, which Passcreator's webhook page says keys the
+// pairs.
 func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sp.ID == id {
 			return sp.Value, true
 		}
-	}
-	if v, ok := s.AdditionalProperties[string(id)]; ok {
-		return v, true
 	}
 	if name = strings.TrimSpace(name); name == "" {
 		return PropertyValue{}, false
@@ -310,11 +300,6 @@ func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sameName(sp.Name, name) || sameName(string(sp.ID), name) {
 			return sp.Value, true
-		}
-	}
-	for k, v := range s.AdditionalProperties {
-		if sameName(k, name) {
-			return v, true
 		}
 	}
 	return PropertyValue{}, false

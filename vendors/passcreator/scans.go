@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-
-	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // AppScan is one scan of a pass at an outlet, as Passcreator lists it.
@@ -66,6 +64,8 @@ type AppScanPage struct {
 	Query   PageQuery `json:"query"`
 	Total   FlexInt   `json:"total"`
 	Results []AppScan `json:"results"`
+	// bare: the answer was a bare array of scans, with no paging echoed.
+	bare bool
 }
 
 // PageQuery echoes the paging of a list call. Next is empty on the last page.
@@ -81,7 +81,7 @@ type PageQuery struct {
 func (p *AppScanPage) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '[' {
-		*p = AppScanPage{}
+		*p = AppScanPage{bare: true}
 		return json.Unmarshal(b, &p.Results)
 	}
 	type plain AppScanPage
@@ -121,44 +121,12 @@ var ErrScanNotSaved = errors.New("passcreator: app scan was not saved")
 // CreateAppScan records a scan. An unknown configuration or pass is a 404
 // *vendorhttp.Error, invalid fields a 400.
 func (c *Client) CreateAppScan(ctx context.Context, scan NewAppScan) (*CreatedAppScan, error) {
-	texts, hasNumbers := scan.numbersAsText()
-	if hasNumbers && c.numbersAsText.Load() {
-		scan = texts
-	}
-	out, err := c.createAppScan(ctx, scan)
-	if hasNumbers && !c.numbersAsText.Load() && vendorhttp.IsStatus(err, http.StatusBadRequest) {
-		// A refused scan was not created, so it is safe to send again with
-		// its numbers as text, as every value in the document's example is.
-		if out, err = c.createAppScan(ctx, texts); err == nil {
-			c.numbersAsText.Store(true)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if out.Success != nil && !*out.Success {
-		return out, ErrScanNotSaved
-	}
-	return out, nil
-}
-
-func (c *Client) createAppScan(ctx context.Context, scan NewAppScan) (*CreatedAppScan, error) {
 	var out CreatedAppScan
 	if err := c.do(ctx, http.MethodPost, "POST /api/appscan", "/api/appscan", scan, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
-}
-
-// numbersAsText is scan with its DecimalValues as text; false when it has
-// none.
-func (scan NewAppScan) numbersAsText() (NewAppScan, bool) {
-	props := make(map[PropertyID]PropertyValue, len(scan.AdditionalProperties))
-	changed := false
-	for id, v := range scan.AdditionalProperties {
-		props[id] = v.asText()
-		changed = changed || v.numeric
+	if out.Success != nil && !*out.Success {
+		return &out, ErrScanNotSaved
 	}
-	scan.AdditionalProperties = props
-	return scan, changed
+	return &out, nil
 }

@@ -3,7 +3,9 @@ package passcreator
 import "strconv"
 
 // ScanStatus is what Passcreator decided about one scan. The list and create
-// documents name 0 to 3; the check-in modes add 4 to 7.
+// documents name 0 to 3; the check-in modes add 4 to 7. Whether a scan
+// earns a bonus is rules.IsRealUse's to say: guestflow's cards are not
+// Passcreator passes, so their scans are 3, pass not found.
 type ScanStatus int
 
 const (
@@ -27,18 +29,6 @@ func (s ScanStatus) String() string {
 		return scanStatusNames[s]
 	}
 	return "scan status " + strconv.Itoa(int(s))
-}
-
-// Honoured reports whether the pass was accepted at the outlet, which is what
-// decides whether a scan may earn the guest anything. Refusals (already
-// voided, not found, already checked in, not checked in) and unknown future
-// statuses are not honoured.
-func (s ScanStatus) Honoured() bool {
-	switch s {
-	case ScanVoided, ScanAttendanceSaved, ScanCheckedIn, ScanCheckedOut:
-		return true
-	}
-	return false
 }
 
 func (s *ScanStatus) UnmarshalJSON(b []byte) error {

@@ -62,7 +62,10 @@ func ParseTimestamp(s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("passcreator: timestamp %.25q is not Y-m-d H:i:s", s)
 }
 
-// sinceParam renders createdSince cut to the minute. The document gives it
+// sinceParam renders createdSince cut to the minute, in the documented form
+// "Y-m-d H:i" (the example URL's seconds are not sent: the text is the
+// definition, and one form means every worker sends the same). The document
+// gives it
 // no zone, so Passcreator may read it in the account's zone or in UTC; the
 // earlier of the two wall clocks is sent, which no reading puts after t.
 // The cost is up to the zone's offset of overlap, which callers drop by
@@ -72,10 +75,4 @@ func sinceParam(t time.Time, loc *time.Location) string {
 		return t.UTC().Format(SinceLayout)
 	}
 	return t.In(loc).Format(SinceLayout)
-}
-
-// sinceParamWithSeconds is the same minute in the form of the document's
-// example URL, for a server that wants seconds.
-func sinceParamWithSeconds(t time.Time, loc *time.Location) string {
-	return sinceParam(t, loc) + ":00"
 }

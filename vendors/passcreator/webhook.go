@@ -14,13 +14,6 @@ import (
 // EventAppScanCreated is the webhook event Passcreator sends for each new scan.
 const EventAppScanCreated = "app_scan_created"
 
-// SignatureHeader is where we expect the webhook signature. Passcreator only
-// says its webhooks are signed with its key; the header name, the algorithm
-// (HMAC-SHA256 of the raw body, hex) and the "sha256=" prefix are our
-// reading, so the webhook takes the header name from configuration and this
-// is only the default.
-const SignatureHeader = "X-Passcreator-Signature"
-
 // ScanEvent is an app_scan_created delivery. Its payload is not documented
 // here; Passcreator's webhook pages describe the scan's fields as a "JSON
 // object" (or "JSON-Array") that also carries a signature and "a string

@@ -199,6 +199,31 @@ func TestCreateScanValidation(t *testing.T) {
 		scans[3].AdditionalPropertiesScan)
 }
 
+// "Passcreator is also able to store Scans of unknown pass IDs": a barcode
+// the sandbox did not issue, such as a Passquare card's number, is stored
+// as pass not found, with passId null, whatever status the device sent.
+func TestBarcodeNotIssuedIsPassNotFoundWithNullPassID(t *testing.T) {
+	s, _ := newServer(t)
+	cfg := s.AddAppConfiguration(AppConfiguration{Name: "Bar", ScanMode: 1})
+	b, _ := json.Marshal(map[string]any{"appConfigurationId": cfg.ConfigurationID, "passId": nil, "scanStatus": 2,
+		"createdOn": "2025-03-01 10:00:00", "scannedBarcodeValue": "PASSQUARE-1042", "deviceName": "till"})
+	code, body, _ := do(s, http.MethodPost, "/api/appscan", key, string(b))
+	require.Equal(t, http.StatusCreated, code)
+	assert.Equal(t, float64(StatusPassNotFound), body["scanStatus"])
+
+	code, page, _ := do(s, http.MethodGet, "/api/appscan/list/"+cfg.ConfigurationID, key, "")
+	require.Equal(t, http.StatusOK, code)
+	results := page["results"].([]any)
+	require.Len(t, results, 1)
+	listed := results[0].(map[string]any)
+	assert.Equal(t, float64(StatusPassNotFound), listed["scanStatus"])
+	assert.Contains(t, listed, "passId")
+	assert.Nil(t, listed["passId"], "no pass was found")
+	assert.Equal(t, "PASSQUARE-1042", listed["scannedBarcodeValue"])
+	_, known := s.PassByBarcode("PASSQUARE-1042")
+	assert.False(t, known, "a scan registers no pass")
+}
+
 func TestScanStatusFollowsModeAndPass(t *testing.T) {
 	s, _ := newServer(t)
 	void := s.AddAppConfiguration(AppConfiguration{Name: "Spa", ScanMode: 0})
@@ -342,4 +367,27 @@ func TestDefaultsAndUnknownRoutes(t *testing.T) {
 	a, b := New(Options{APIKey: key, Seed: 9}), New(Options{APIKey: key, Seed: 9})
 	assert.Equal(t, a.AddPass("X").ID, b.AddPass("X").ID, "a seed makes ids repeatable")
 	assert.NotEqual(t, New(Options{APIKey: key}).AddPass("X").ID, New(Options{APIKey: key}).AddPass("X").ID)
+}
+
+// "only return scans that have been created or modified since the given
+// date": a scan modified after createdSince is listed, created long before.
+func TestListScansIncludesScansModifiedSince(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := New(Options{APIKey: key, TimeZone: "Europe/Rome", Now: func() time.Time { return now }})
+	cfg := s.AddAppConfiguration(AppConfiguration{Name: "Bar", ScanMode: 1})
+	old, err := s.AddScan(cfg.ConfigurationID, AppScan{ScannedBarcodeValue: "C", ScanStatus: StatusCheckedIn, Created: now.Add(-3 * time.Hour)})
+	require.NoError(t, err)
+	list := func() []any {
+		_, page, _ := do(s, http.MethodGet, "/api/appscan/list/"+cfg.ConfigurationID+"?createdSince=2025-03-01+12:30", key, "")
+		return page["results"].([]any)
+	}
+	assert.Empty(t, list(), "created before createdSince (11:30 UTC)")
+	require.NoError(t, s.ModifyScan(old.AppScanID, func(sc *AppScan) { sc.ScanStatus = StatusCheckedOut; sc.AppScanID = "changed" }))
+	got := list()
+	require.Len(t, got, 1)
+	scan := got[0].(map[string]any)
+	assert.Equal(t, old.AppScanID, scan["appScanId"])
+	assert.Equal(t, old.CreatedOnUtc, scan["createdOnUtc"], "its creation time is kept")
+	assert.Equal(t, float64(StatusCheckedOut), scan["scanStatus"])
+	assert.Error(t, s.ModifyScan("nope", func(*AppScan) {}))
 }

@@ -101,6 +101,28 @@ func (s *Server) keep(scan AppScan, at time.Time) AppScan {
 	return scan
 }
 
+// ModifyScan changes a stored scan now (Options.Now), keeping its id, its
+// configuration and its creation time; the list then returns it to a
+// createdSince up to now, as the document says of scans "created or
+// modified since the given date".
+func (s *Server) ModifyScan(appScanID string, change func(*AppScan)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.scans {
+		st := &s.scans[i]
+		if st.scan.AppScanID != appScanID {
+			continue
+		}
+		keep := st.scan
+		change(&st.scan)
+		st.scan.AppScanID, st.scan.AppConfigurationID = keep.AppScanID, keep.AppConfigurationID
+		st.scan.CreatedOn, st.scan.CreatedOnUtc = keep.CreatedOn, keep.CreatedOnUtc
+		st.modified = s.opts.Now()
+		return nil
+	}
+	return fmt.Errorf("passcreator sandbox: no app scan %s", appScanID)
+}
+
 // Scans returns the scans of configID ("" for all) in the order they were stored.
 func (s *Server) Scans(configID string) []AppScan {
 	s.mu.Lock()
@@ -115,8 +137,9 @@ func (s *Server) Scans(configID string) []AppScan {
 }
 
 // listScans serves GET /api/appscan/list/{appConfigurationId}: scans created
-// at or after createdSince (a minute in the account's zone; seconds, when
-// sent, are dropped), ordered by creation, paged by start and pageSize.
+// or modified at or after createdSince (a minute in the account's zone;
+// seconds, when sent, are dropped), ordered by creation, paged by start and
+// pageSize.
 func (s *Server) listScans(c *gin.Context) {
 	start, size := 0, maxPageSize
 	var err error
@@ -159,7 +182,8 @@ func (s *Server) listScans(c *gin.Context) {
 	}
 	var matched []storedScan
 	for _, st := range s.scans {
-		if (configID == "" || st.scan.AppConfigurationID == configID) && !st.at.Before(since) {
+		changed := !st.at.Before(since) || (!st.modified.IsZero() && !st.modified.Before(since))
+		if (configID == "" || st.scan.AppConfigurationID == configID) && changed {
 			matched = append(matched, st)
 		}
 	}

@@ -62,9 +62,10 @@ type Server struct {
 }
 
 type storedScan struct {
-	scan AppScan
-	at   time.Time
-	seq  int
+	scan     AppScan
+	at       time.Time
+	modified time.Time // zero until ModifyScan
+	seq      int
 }
 
 // New builds a sandbox. It panics on a time zone Go does not know, since a

@@ -78,6 +78,21 @@ type AppScan struct {
 	Created time.Time `json:"-"`
 }
 
+// MarshalJSON writes passId null when the scan found no pass: the create
+// document's "Specify null if no pass was found", which is how Passcreator
+// stores the scans of barcodes it did not issue (a Passquare card).
+func (s AppScan) MarshalJSON() ([]byte, error) {
+	type plain AppScan
+	out := struct {
+		plain
+		PassID *string `json:"passId"`
+	}{plain: plain(s)}
+	if s.PassID != "" {
+		out.PassID = &s.PassID
+	}
+	return json.Marshal(out)
+}
+
 // ScanProperty is a value recorded with a scan, under the configuration's
 // property id. Value is raw JSON: a string, a number or a boolean.
 type ScanProperty struct {
