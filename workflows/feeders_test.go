@@ -167,7 +167,8 @@ func TestDeviceScan(t *testing.T) {
 }
 
 // The sync hands the scans the previous run handled to the activity, and
-// keeps for the next run only those its lookback re-reads.
+// keeps for the next run every scan it listed, whatever its time (the list
+// returns scans modified since, however old).
 func TestSyncScansRemembersWhatTheNextRunReReads(t *testing.T) {
 	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	last := start.Add(-2 * time.Minute)
@@ -178,7 +179,7 @@ func TestSyncScansRemembersWhatTheNextRunReReads(t *testing.T) {
 	env.OnActivity(passcreatorActivities.SyncScans, mock.Anything, mock.Anything).
 		Run(func(args mock.Arguments) { got = args.Get(1).(activities.SyncScansInput) }).
 		Return(activities.SyncScansResult{Latest: start.Add(-30 * time.Second), Scans: 3, Delivered: 2, Repeated: 1, Seen: []lifecycle.SeenScan{
-			{AppScanID: "a", At: last.Add(-10 * time.Minute)},                // the next window starts after it
+			{AppScanID: "a", At: last.Add(-10 * time.Minute)},                // modified since: listed again
 			{AppScanID: "b", At: start.Add(-5*time.Minute - 50*time.Second)}, // in the minute the next window starts in
 			{AppScanID: "c", At: start.Add(-30 * time.Second), Unknown: true},
 		}}, nil)
@@ -191,6 +192,6 @@ func TestSyncScansRemembersWhatTheNextRunReReads(t *testing.T) {
 	for _, sc := range mark.Seen {
 		kept = append(kept, sc.AppScanID)
 	}
-	require.Equal(t, []string{"b", "c"}, kept)
-	require.True(t, mark.Seen[1].Unknown)
+	require.Equal(t, []string{"a", "b", "c"}, kept)
+	require.True(t, mark.Seen[2].Unknown)
 }

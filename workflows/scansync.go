@@ -53,12 +53,9 @@ func SyncScans(ctx workflow.Context, in lifecycle.SyncScans) (lifecycle.ScanWate
 	if res.Latest.After(next.At) {
 		next.At = res.Latest
 	}
-	// Only what the next run re-reads is worth remembering.
-	nextSince := next.At.Add(-max(in.Lookback, time.Minute)).Truncate(time.Minute)
-	for _, sc := range res.Seen {
-		if !sc.At.Before(nextSince) {
-			next.Seen = append(next.Seen, sc)
-		}
-	}
+	// The listing returns scans created or modified since, so a scan's
+	// time says nothing of whether the next run lists it again: remember
+	// every appScanId this run listed.
+	next.Seen = res.Seen
 	return next, nil
 }
