@@ -17,6 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/hooks"
@@ -385,4 +388,26 @@ func latestRun(t *testing.T, workflowID string) string {
 	d, err := temporalClient.DescribeWorkflowExecution(context.Background(), workflowID, "")
 	require.NoError(t, err)
 	return d.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+}
+
+// A scan of a card installed a moment before is credited at its first
+// delivery: the card's account is found through the card's own workflow,
+// never through visibility, which is eventually consistent (here it is
+// down altogether).
+func TestScanOfACardInstalledJustNowIsCredited(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) { o.Temporal = hooks.NewTemporal(withoutVisibility{temporalClient}) })
+	g := newGuest()
+	e.install(g)
+	scan := scanEvent{id: "pc-" + g.card + "-now", config: e.configID, barcode: g.track, status: 3, value: "100.00"}
+	w := e.do(signedScanEvent(scan))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
+	e.eventuallyBalance(g, "5")
+}
+
+// withoutVisibility is a Temporal client whose visibility store is down.
+type withoutVisibility struct{ client.Client }
+
+func (withoutVisibility) ListWorkflow(context.Context, *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
+	return nil, serviceerror.NewUnavailable("visibility is down")
 }

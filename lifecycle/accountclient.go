@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 )
@@ -15,7 +17,16 @@ import (
 // account first when it does not exist yet (update-with-start), and waits
 // for the update's result. updateID makes a repeated delivery a no-op: the
 // same id is answered with the first result.
+//
+// A card the update gives the account (attach-card, install-card) is bound
+// to it first (BindCard), so its scans find the account from the moment
+// the caller is answered.
 func UpdateAccount(ctx context.Context, c client.Client, key string, holder AccountHolder, update, updateID string, arg, result any) error {
+	for _, number := range cardsOf(arg) {
+		if err := BindCard(ctx, c, number, key); err != nil {
+			return err
+		}
+	}
 	start := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       AccountWorkflowID(key),
 		TaskQueue:                TaskQueue,
@@ -42,10 +53,86 @@ func UpdateAccount(ctx context.Context, c client.Client, key string, holder Acco
 // programme, or one issued before guestflow. Callers count and log it.
 var ErrUnknownCard = errors.New("no loyalty account holds this card")
 
-// FindAccountByCard returns the workflow id of the running account holding
-// the card number, from visibility (the CardNumbers search attribute).
+// BindCard starts the card's workflow, which holds the key of the account
+// the card belongs to, or finds it already running. A card number or
+// barcode track belongs to one account for good.
+func BindCard(ctx context.Context, c client.Client, number, accountKey string) error {
+	if !validCardNumber(number) {
+		return fmt.Errorf("card number of %d bytes cannot name a workflow", len(number))
+	}
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       CardWorkflowID(number),
+		TaskQueue:                TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		StaticSummary:            "Card " + number + " of account " + accountKey,
+	}, CardWorkflowName, accountKey)
+	return err
+}
+
+// cardsOf lists the card numbers and tracks an account update gives.
+func cardsOf(arg any) []string {
+	var cards []string
+	add := func(n string) {
+		if n != "" && !slices.Contains(cards, n) {
+			cards = append(cards, n)
+		}
+	}
+	switch a := arg.(type) {
+	case Card:
+		add(a.Number)
+		add(a.Track)
+	case InstallCard:
+		for _, n := range a.CardNumbers {
+			add(n)
+		}
+		for _, t := range a.CardTracks {
+			add(t.Track)
+		}
+	}
+	return cards
+}
+
+// validCardNumber: a scanned barcode is outside input; only a sane one
+// names a workflow.
+func validCardNumber(n string) bool {
+	if n == "" || len(n) > 200 {
+		return false
+	}
+	for _, r := range n {
+		if r < 0x21 || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// FindAccountByCard returns the workflow id of the account holding the card
+// number or track. The card's own workflow answers, which is consistent
+// the moment the card is bound; visibility (the CardNumbers search
+// attribute, eventually consistent) is asked only for cards bound before
+// card workflows existed.
 func FindAccountByCard(ctx context.Context, c client.Client, cardNumber string) (string, error) {
-	if cardNumber == "" || strings.ContainsAny(cardNumber, `'"\`) {
+	if !validCardNumber(cardNumber) {
+		return "", ErrUnknownCard
+	}
+	v, err := c.QueryWorkflow(ctx, CardWorkflowID(cardNumber), "", QueryCardAccount)
+	var nf *serviceerror.NotFound
+	switch {
+	case err == nil:
+		var key string
+		if err := v.Get(&key); err != nil {
+			return "", err
+		}
+		return AccountWorkflowID(key), nil
+	case !errors.As(err, &nf):
+		return "", err
+	}
+	return findAccountInVisibility(ctx, c, cardNumber)
+}
+
+func findAccountInVisibility(ctx context.Context, c client.Client, cardNumber string) (string, error) {
+	if strings.ContainsAny(cardNumber, `'"\`) {
 		return "", ErrUnknownCard
 	}
 	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{

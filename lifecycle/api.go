@@ -38,6 +38,19 @@ func StayWorkflowID(branchID string, reservationID, customerID int64) string {
 	return fmt.Sprintf("stay/%s/%d/%d", branchID, reservationID, customerID)
 }
 
+// CardWorkflowName ties a card number or barcode track to its account, so a
+// scan finds the account by the card's workflow id, without visibility.
+const CardWorkflowName = "Card"
+
+// CardWorkflowID is the workflow of a card number or barcode track.
+func CardWorkflowID(number string) string { return "card/" + number }
+
+// QueryCardAccount asks a Card workflow for its account's key.
+const QueryCardAccount = "account"
+
+// SignalRetireCard ends a Card workflow (an operator's erasure).
+const SignalRetireCard = "retire"
+
 // AccountWorkflowID is the loyalty account of the guest whose E.164 phone
 // hashes to accountKey (rules.AccountKey), so the phone never shows.
 func AccountWorkflowID(accountKey string) string {

@@ -19,4 +19,5 @@ func Register(r Registry) {
 	r.RegisterWorkflowWithOptions(BackfillArrivals, workflow.RegisterOptions{Name: lifecycle.BackfillArrivalsWorkflowName})
 	r.RegisterWorkflowWithOptions(SyncScans, workflow.RegisterOptions{Name: lifecycle.SyncScansWorkflowName})
 	r.RegisterWorkflowWithOptions(DeviceScan, workflow.RegisterOptions{Name: lifecycle.DeviceScanWorkflowName})
+	r.RegisterWorkflowWithOptions(Card, workflow.RegisterOptions{Name: lifecycle.CardWorkflowName})
 }
