@@ -118,6 +118,12 @@ type Branch struct {
 	PasscreatorAppConfigurationID string `toml:"passcreator_app_configuration_id"`
 	TransactionValueProperty      string `toml:"transaction_value_property"`
 
+	// LateDocumentDays is how many days before today the reconciling poll
+	// reads arrivals in full, for documents scanned after the arrival day
+	// (a late check-in, a companion scanned on day two): 1 to 14, 1 when
+	// left out.
+	LateDocumentDays int `toml:"late_document_days"`
+
 	Rules Rules `toml:"rules"`
 }
 

@@ -115,6 +115,13 @@ func TestParseInvalid(t *testing.T) {
 		secrets []string // none may appear in the error
 	}{
 		{
+			name: "late documents read too far back",
+			edit: func(s string) string {
+				return strings.Replace(s, `country = "IT"`, "country = \"IT\"\nlate_document_days = 30", 1)
+			},
+			want: []string{`branch "rome"`, "field late_document_days", "30 is outside 1 to 14"},
+		},
+		{
 			name: "unknown branch key",
 			edit: func(s string) string {
 				return strings.Replace(s, `country = "IT"`, "country = \"IT\"\nmews_acess_token = \"x\"", 1)

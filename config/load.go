@@ -269,6 +269,12 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 		if b.TransactionValueProperty == "" {
 			b.TransactionValueProperty = DefaultTransactionProp
 		}
+		if b.LateDocumentDays == 0 {
+			b.LateDocumentDays = 1
+		}
+		if b.LateDocumentDays < 1 || b.LateDocumentDays > 14 {
+			at("late_document_days")("%d is outside 1 to 14", b.LateDocumentDays)
+		}
 		b.Rules.complete(at, g.PassportScan.DocumentTypes)
 	}
 }

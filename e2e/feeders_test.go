@@ -59,6 +59,29 @@ func TestLostChangesArriveWithTheRetriedPoll(t *testing.T) {
 	s.waitStage(id, lifecycle.StageNoWallet) // no phone: the stay goes on without a card
 }
 
+// A document scanned after midnight for yesterday's arrival (a late
+// check-in) reaches its stay with the next reconciling poll.
+func TestLateDocumentForYesterdaysArrival(t *testing.T) {
+	s := newStack(t)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	yesterday := rules.Today(time.Now(), rome).AddDays(-1)
+	departure := yesterday.AddDays(3).String()
+	noDocument := guest(81, "Lena", "Hofer", "", func(c *ps.Customer) { c.LastDocument = ps.Document{DocumentType: ptr("EXT")} })
+	s.passport.PutReservation("101", ps.Reservation{ID: 7201, ArrivalDate: yesterday.String(), DepartureDate: &departure,
+		CustomerReservations: []ps.CustomerReservation{noDocument}})
+	full := lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: true}
+	var res activities.PollArrivalsResult
+	s.run(lifecycle.PollArrivalsWorkflowName, "late-1", full, &res)
+	id := lifecycle.StayWorkflowID("rome", 7201, 81)
+	s.waitStage(id, lifecycle.StageAwaitingDocument)
+
+	if err := s.passport.PutCustomer("101", 7201, guest(81, "Lena", "Hofer", "", nil).Customer); err != nil {
+		t.Fatal(err)
+	}
+	s.run(lifecycle.PollArrivalsWorkflowName, "late-2", full, &res)
+	s.waitStage(id, lifecycle.StageNoWallet) // verified, in Mews; no phone, so no card
+}
+
 // One stay whose workflow task always fails (a bug, a bad deploy) does not
 // hold up its branch: the other guests get their snapshots in the same
 // poll, and the poll says how many it could not deliver.

@@ -368,6 +368,9 @@ type PollArrivals struct {
 	BranchID string `json:"branchId"`
 	TimeZone string `json:"timeZone"`
 	Full     bool   `json:"full"`
+	// LateDocumentDays: the full poll also reads this many days before
+	// today (at least 1), for documents scanned after the arrival day.
+	LateDocumentDays int `json:"lateDocumentDays,omitempty"`
 }
 
 // BackfillArrivals re-reads a branch's arrivals for a range of days, for a

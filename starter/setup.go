@@ -92,7 +92,7 @@ func schedules(cfg *config.Group) []client.ScheduleOptions {
 		add("arrivals/"+id, intervals.poll, lifecycle.PollArrivalsWorkflowName,
 			lifecycle.PollArrivals{BranchID: id, TimeZone: b.TimeZone})
 		add("arrivals-full/"+id, intervals.fullSync, lifecycle.PollArrivalsWorkflowName,
-			lifecycle.PollArrivals{BranchID: id, TimeZone: b.TimeZone, Full: true})
+			lifecycle.PollArrivals{BranchID: id, TimeZone: b.TimeZone, Full: true, LateDocumentDays: b.LateDocumentDays})
 		if b.PasscreatorAppConfigurationID != "" {
 			add("scans/"+id, intervals.scans, lifecycle.SyncScansWorkflowName,
 				lifecycle.SyncScans{AppConfigurationID: b.PasscreatorAppConfigurationID, Lookback: intervals.lookback})

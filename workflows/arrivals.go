@@ -16,9 +16,10 @@ var passportScanActivities *activities.PassportScan
 
 // PollArrivals hands a branch's arriving guests to their stays. The frequent
 // poll asks PassportScan for today's changes only, because each call of a
-// key moves its "changed since" mark; the reconciling poll reads today and
-// tomorrow in full, so a change a failed or overlapping poll missed arrives
-// at the latest with the next reconciling poll.
+// key moves its "changed since" mark; the reconciling poll reads today,
+// tomorrow and the last LateDocumentDays in full, so a change a failed or
+// overlapping poll missed, or a document scanned after its arrival day,
+// arrives at the latest with the next reconciling poll.
 func PollArrivals(ctx workflow.Context, in lifecycle.PollArrivals) (activities.PollArrivalsResult, error) {
 	loc, err := time.LoadLocation(in.TimeZone)
 	if err != nil {
@@ -28,9 +29,20 @@ func PollArrivals(ctx workflow.Context, in lifecycle.PollArrivals) (activities.P
 	dates := []string{today.String()}
 	if in.Full {
 		dates = append(dates, today.AddDays(1).String())
+		if workflow.GetVersion(ctx, reconcileLateDocuments, workflow.DefaultVersion, 1) == 1 {
+			// A document scanned after the arrival day (a late check-in, a
+			// companion scanned on day two) belongs to an earlier date.
+			for d := max(in.LateDocumentDays, 1); d >= 1; d-- {
+				dates = append(dates, today.AddDays(-d).String())
+			}
+		}
 	}
 	return pollDates(ctx, in.BranchID, dates, in.Full)
 }
+
+// reconcileLateDocuments marks full polls that read earlier arrival days
+// too; earlier ones read today and tomorrow only.
+const reconcileLateDocuments = "reconcile-late-documents"
 
 // BackfillArrivals reads a range of days in full, one day per activity so
 // that progress survives a failure.

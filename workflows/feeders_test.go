@@ -30,7 +30,7 @@ func feederEnv(t *testing.T, start time.Time) *testsuite.TestWorkflowEnvironment
 
 // The days polled are the branch's own: at 23:30 UTC it is already the next
 // day in Rome. Changes are asked for today only, the full read covers
-// tomorrow too.
+// tomorrow and yesterday too (a document scanned after its arrival day).
 func TestPollArrivalsDatesInTheBranchTimeZone(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -41,8 +41,8 @@ func TestPollArrivalsDatesInTheBranchTimeZone(t *testing.T) {
 	}{
 		{"changes, morning", time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), false, []string{"2026-11-23"}, false},
 		{"changes, after midnight in Rome", time.Date(2026, 11, 23, 23, 30, 0, 0, time.UTC), false, []string{"2026-11-24"}, false},
-		{"full read", time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), true, []string{"2026-11-23", "2026-11-24"}, true},
-		{"full read at year end", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), true, []string{"2027-01-01", "2027-01-02"}, true},
+		{"full read", time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC), true, []string{"2026-11-23", "2026-11-24", "2026-11-22"}, true},
+		{"full read at year end", time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC), true, []string{"2027-01-01", "2027-01-02", "2026-12-31"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

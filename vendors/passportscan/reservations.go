@@ -110,6 +110,9 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 		Endpoint: endpoint,
 		Path:     path,
 		Header:   http.Header{"Content-Type": {"application/json"}}, // documented for this GET too
+		// A change poll moves the key's change mark: sent twice, the
+		// second answer is empty and the first one's changes are lost.
+		NotReplayable: !q.AllCustomers,
 		Inspect: func(h http.Header, raw []byte) error {
 			answer = decodeInto(endpoint, h, raw, &out)
 			return answer

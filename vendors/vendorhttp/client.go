@@ -47,6 +47,13 @@ type Call struct {
 	Body     any // marshalled as JSON when not nil
 	Out      any // decoded from JSON on 2xx when not nil
 
+	// NotReplayable marks a call that changes state at the vendor although
+	// its method says it does not (PassportScan's change poll moves the
+	// key's mark): it goes on a connection of its own, because Go's
+	// transport silently sends a GET again when a reused connection dies
+	// before the answer, and the answer of the first would be lost.
+	NotReplayable bool
+
 	// Inspect, when set, sees a 2xx answer's headers and raw body before Out
 	// is decoded, for vendors that answer in headers or in plain text. An
 	// error it returns fails the call; it must not carry personal data.
@@ -86,6 +93,10 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 	httpClient := cl.HTTP
 	if httpClient == nil {
 		httpClient = http.DefaultClient
+	}
+	if c.NotReplayable {
+		httpClient = singleUse(httpClient)
+		defer httpClient.CloseIdleConnections()
 	}
 	start := time.Now()
 	resp, err := httpClient.Do(req)
@@ -140,6 +151,20 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 		return ae
 	}
 	return nil
+}
+
+// singleUse is hc on a transport that never reuses a connection, so the
+// transport has no dead connection to retry a request on.
+func singleUse(hc *http.Client) *http.Client {
+	base, ok := hc.Transport.(*http.Transport)
+	if !ok || base == nil {
+		base = http.DefaultTransport.(*http.Transport)
+	}
+	t := base.Clone()
+	t.DisableKeepAlives = true
+	c := *hc
+	c.Transport = t
+	return &c
 }
 
 func (cl *Client) logger() *slog.Logger {

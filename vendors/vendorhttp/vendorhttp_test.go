@@ -1,9 +1,12 @@
 package vendorhttp_test
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,5 +82,38 @@ func TestErrorText(t *testing.T) {
 	long := `{"message":"` + strings.Repeat("é", 400) + `"}`
 	if msg, _ := vendorhttp.ErrorText([]byte(long), nil, "message"); len(msg) > 500 || !strings.HasPrefix(msg, "é") {
 		t.Errorf("a long message is clipped on a rune boundary, got %d bytes", len(msg))
+	}
+}
+
+// A call that changes state at the vendor (NotReplayable) is sent once:
+// when the vendor served it and the answer was lost on a reused
+// connection, Go's transport would send a GET again on its own, and the
+// second answer would hide what the first one carried.
+func TestNotReplayableCallIsSentOnce(t *testing.T) {
+	for _, notReplayable := range []bool{false, true} {
+		var served atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if served.Add(1) == 2 { // served, then the answer is lost
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					_ = conn.Close()
+				}
+				return
+			}
+			_, _ = w.Write([]byte(`{}`))
+		}))
+		cl := &vendorhttp.Client{Vendor: "passportscan", BaseURL: srv.URL, HTTP: srv.Client()}
+		call := vendorhttp.Call{Method: http.MethodGet, Endpoint: "GET /v1/reservations", Path: "/v1/reservations", NotReplayable: notReplayable}
+		if err := cl.Do(context.Background(), call); err != nil {
+			t.Fatal(err)
+		}
+		err := cl.Do(context.Background(), call)
+		srv.Close()
+		switch {
+		case notReplayable && (err == nil || served.Load() != 2):
+			t.Errorf("not replayable: error %v after %d requests served, want the lost answer reported and no second send", err, served.Load())
+		case !notReplayable && served.Load() != 3:
+			t.Errorf("replayable: %d requests served, want the transport to send it again (3)", served.Load())
+		}
 	}
 }
