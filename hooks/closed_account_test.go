@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/devserver"
 	"github.com/guestflow/guestflow/lifecycle"
 )
 
@@ -22,7 +24,8 @@ import (
 // Passquare hook for it is refused in Passquare's form, without internals,
 // logged as an error with the account key, and changes nothing (the
 // terminated run stays the latest); a stay asking for the account gets a
-// non-retryable AccountClosed that tells staff how it is recovered.
+// non-retryable AccountClosed that tells staff how it is recovered. The
+// README's recovery command brings the account back with its balance.
 func TestClosedAccountIsNotReopened(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
@@ -72,6 +75,17 @@ func TestClosedAccountIsNotReopened(t *testing.T) {
 	require.Equal(t, open.GetWorkflowExecutionInfo().GetExecution().GetRunId(),
 		latest.GetWorkflowExecutionInfo().GetExecution().GetRunId(), "no new, empty run of the account")
 	require.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED, latest.GetWorkflowExecutionInfo().GetStatus())
+
+	// The README's recovery: the operator resets the account to its last
+	// workflow task; it runs again with its balance and cards.
+	cli, err := devserver.CLIPath()
+	require.NoError(t, err)
+	out, err := exec.CommandContext(ctx, cli, "workflow", "reset", "--address", frontend, "--namespace", "default",
+		"--workflow-id", id, "--type", "LastWorkflowTask", "--reason", "test: operator recovers the account").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Equal(t, "20", e.balance(g), "the recovered account keeps its balance")
+	require.Equal(t, http.StatusOK, e.hook(g.addBalance(t, "30.00", "closed-account-3")).Code)
+	require.Equal(t, "50", e.balance(g))
 }
 
 // closedAccountErrors lists, in order, the calls of the webhook's
