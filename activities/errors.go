@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
@@ -30,6 +31,10 @@ const (
 	// ErrVendorAnswer: the vendor answered 2xx in a form its document does
 	// not show. Not retried: the same call reads the same answer.
 	ErrVendorAnswer = "VendorAnswerUnreadable"
+	// ErrAccountClosed: the guest's loyalty account was closed by an
+	// operator (or failed) and is not opened again empty. Not retried: the
+	// stay goes to staff until an operator recovers the account.
+	ErrAccountClosed = "AccountClosed"
 	// ErrUnexpected: a failure nothing above describes (a bug, most
 	// likely). Retried, with its cause logged by the worker.
 	ErrUnexpected = "Unexpected"
@@ -82,11 +87,17 @@ func vendorFailure(err error) error {
 }
 
 // accountFailure classifies the answer of an account update: a refusal by
-// the account (its validator or handler) is final for the caller; a
-// failure to reach Temporal is retried.
+// the account (its validator or handler) and a closed account are final for
+// the caller; a failure to reach Temporal is retried.
 func accountFailure(err error) error {
 	var app *temporal.ApplicationError
-	if errors.As(err, &app) {
+	switch {
+	case errors.Is(err, lifecycle.ErrAccountClosed):
+		// err names the account's workflow id (a keyed hash), which the
+		// operator needs; staff read this message on the stay.
+		return temporal.NewNonRetryableApplicationError(err.Error()+
+			" (README: Recovering a closed account); once recovered, retry the stay", ErrAccountClosed, nil)
+	case errors.As(err, &app):
 		return temporal.NewNonRetryableApplicationError("the account refused: "+app.Message(), ErrInvalidInput, nil)
 	}
 	return err

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
@@ -69,5 +71,20 @@ func TestAccountRefusalIsFinal(t *testing.T) {
 	unreachable := errors.New("connection refused")
 	if accountFailure(unreachable) != unreachable {
 		t.Error("a failure to reach Temporal must stay retryable")
+	}
+}
+
+// A closed account is final for the stay that asked, with a stable type and
+// a message naming the account's workflow, so staff can have it recovered.
+func TestClosedAccountIsFinal(t *testing.T) {
+	closed := accountFailure(fmt.Errorf("account/0e6e5d02: %w", lifecycle.ErrAccountClosed))
+	var app *temporal.ApplicationError
+	if !errors.As(closed, &app) || !app.NonRetryable() || app.Type() != ErrAccountClosed {
+		t.Fatalf("a closed account came out as %v", closed)
+	}
+	for _, want := range []string{"account/0e6e5d02", "closed by an operator", "reset", "retry the stay"} {
+		if !strings.Contains(app.Message(), want) {
+			t.Errorf("message %q does not say %q", app.Message(), want)
+		}
 	}
 }

@@ -30,6 +30,8 @@ import (
 var (
 	temporalClient client.Client
 	codec          *payloadcodec.Codec
+	// frontend is the dev server's address, for the temporal CLI.
+	frontend string
 )
 
 const payloadKey = "aG9va3MtdGVzdC1vbmx5LXBheWxvYWQta2V5LTAwMDE=" // 32 bytes, tests only
@@ -48,6 +50,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer func() { _ = srv.Stop() }()
+	frontend = srv.FrontendHostPort()
 
 	codec, err = payloadcodec.New(payloadKey)
 	if err != nil {

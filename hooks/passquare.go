@@ -187,12 +187,17 @@ func (s *server) accountHolding(c *gin.Context, key string, cards []string) (lif
 	return b, false
 }
 
-// temporalFailed answers a failed Temporal call: an unknown account or a
-// refusal is Passquare's 400, anything else a 503 to retry.
+// temporalFailed answers a failed Temporal call: an unknown account, a
+// refusal or a closed account is Passquare's 400, anything else a 503 to
+// retry.
 func (s *server) temporalFailed(c *gin.Context, err error, call, key string) {
 	switch classify(err) {
 	case notFound:
 		s.refuse(c, passquare.HookErrorStatus, "unknown customer")
+	case closed:
+		s.Logger.ErrorContext(c.Request.Context(), "hook for a closed loyalty account refused; an operator recovers it with temporal workflow reset",
+			"call", call, "account_key", key, "workflow_id", lifecycle.AccountWorkflowID(key))
+		s.refuse(c, passquare.HookErrorStatus, "loyalty account closed; ask the hotel")
 	case refused:
 		s.Logger.InfoContext(c.Request.Context(), "account refused the hook", "call", call, "account_key", key, "error", err)
 		s.refuse(c, passquare.HookErrorStatus, "request refused by the loyalty account")

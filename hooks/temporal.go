@@ -18,7 +18,8 @@ type Temporal interface {
 	// account, waiting until the update completed.
 	UpdateAccount(ctx context.Context, key string, holder lifecycle.AccountHolder, update, updateID string, arg, result any) error
 	// QueryBalance asks the account for its balance; an account that does
-	// not exist is a *serviceerror.NotFound.
+	// not exist is a *serviceerror.NotFound, a closed one
+	// lifecycle.ErrAccountClosed.
 	QueryBalance(ctx context.Context, key string) (lifecycle.Balance, error)
 	// DeliverScan is lifecycle.DeliverScan.
 	DeliverScan(ctx context.Context, scan lifecycle.Scan) error
@@ -39,11 +40,8 @@ func (t temporalClient) UpdateAccount(ctx context.Context, key string, holder li
 
 func (t temporalClient) QueryBalance(ctx context.Context, key string) (lifecycle.Balance, error) {
 	var b lifecycle.Balance
-	v, err := t.c.QueryWorkflow(ctx, lifecycle.AccountWorkflowID(key), "", lifecycle.QueryBalance)
-	if err != nil {
-		return b, err
-	}
-	return b, v.Get(&b)
+	err := lifecycle.QueryAccount(ctx, t.c, key, lifecycle.QueryBalance, &b)
+	return b, err
 }
 
 func (t temporalClient) DeliverScan(ctx context.Context, scan lifecycle.Scan) error {
@@ -70,6 +68,9 @@ const (
 	notFound
 	// refused: the account turned the request down; a retry fails again.
 	refused
+	// closed: an operator closed the account; nothing changes until an
+	// operator recovers it.
+	closed
 )
 
 func classify(err error) outcome {
@@ -78,6 +79,8 @@ func classify(err error) outcome {
 	var bad *serviceerror.InvalidArgument
 	var query *serviceerror.QueryFailed
 	switch {
+	case errors.Is(err, lifecycle.ErrAccountClosed):
+		return closed
 	case errors.As(err, &nf):
 		return notFound
 	case errors.As(err, &app), errors.As(err, &bad), errors.As(err, &query):

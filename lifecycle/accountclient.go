@@ -13,10 +13,23 @@ import (
 	"go.temporal.io/sdk/client"
 )
 
+// ErrAccountClosed says the guest's account workflow is closed: an operator
+// terminated it, or it failed. An account never completes by itself, and a
+// closed one is never started again empty: its id stays taken until an
+// operator resets it (README, "Recovering a closed account"). Errors wrap
+// it with the account's workflow id, which holds no personal data.
+var ErrAccountClosed = errors.New("loyalty account closed by an operator; reset its workflow to recover it")
+
+// accountClosed is ErrAccountClosed for the account of key.
+func accountClosed(key string) error {
+	return fmt.Errorf("%s: %w", AccountWorkflowID(key), ErrAccountClosed)
+}
+
 // UpdateAccount delivers an update to the guest's account, starting the
 // account first when it does not exist yet (update-with-start), and waits
 // for the update's result. updateID makes a repeated delivery a no-op: the
-// same id is answered with the first result.
+// same id is answered with the first result. An account that was closed is
+// not started again: the answer is ErrAccountClosed.
 //
 // A card the update gives the account (attach-card, install-card) is bound
 // to it first (BindCard), so its scans find the account from the moment
@@ -31,8 +44,11 @@ func UpdateAccount(ctx context.Context, c client.Client, key string, holder Acco
 		ID:                       AccountWorkflowID(key),
 		TaskQueue:                TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		// An account closed by an operator may be opened again.
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		// A closed account keeps its balance in its history: starting the
+		// id again would open it empty. Temporal refuses the start (the
+		// operation fails with WorkflowExecutionAlreadyStarted) until the
+		// namespace's retention has deleted the closed run.
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, AccountWorkflowName, AccountInput{Key: key, Holder: holder})
 	h, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
@@ -43,10 +59,32 @@ func UpdateAccount(ctx context.Context, c client.Client, key string, holder Acco
 			WaitForStage: client.WorkflowUpdateStageCompleted,
 		},
 	})
+	var closed *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &closed) {
+		return accountClosed(key)
+	}
 	if err != nil {
 		return err
 	}
 	return h.Get(ctx, result)
+}
+
+// QueryAccount asks the guest's running account a query. An account that
+// does not exist is a *serviceerror.NotFound, a closed one ErrAccountClosed:
+// what a closed run last held is no answer for a caller about to act on it.
+func QueryAccount(ctx context.Context, c client.Client, key, query string, result any) error {
+	resp, err := c.QueryWorkflowWithOptions(ctx, &client.QueryWorkflowWithOptionsRequest{
+		WorkflowID:           AccountWorkflowID(key),
+		QueryType:            query,
+		QueryRejectCondition: enums.QUERY_REJECT_CONDITION_NOT_OPEN,
+	})
+	switch {
+	case err != nil:
+		return err
+	case resp.QueryRejected != nil:
+		return accountClosed(key)
+	}
+	return resp.QueryResult.Get(result)
 }
 
 // ErrUnknownCard says no account holds the scanned card: a card of another
