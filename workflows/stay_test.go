@@ -436,9 +436,13 @@ func TestStayRejectsUnknownTimeZone(t *testing.T) {
 
 type updateExpectsSuccess struct{ t *testing.T }
 
-func (u *updateExpectsSuccess) Accept()             {}
-func (u *updateExpectsSuccess) Reject(err error)    { u.t.Errorf("update rejected: %v", err) }
-func (u *updateExpectsSuccess) Complete(any, error) {}
+func (u *updateExpectsSuccess) Accept()          {}
+func (u *updateExpectsSuccess) Reject(err error) { u.t.Errorf("update rejected: %v", err) }
+func (u *updateExpectsSuccess) Complete(_ any, err error) {
+	if err != nil {
+		u.t.Errorf("update failed: %v", err)
+	}
+}
 
 type updateExpectsError struct {
 	t        *testing.T
