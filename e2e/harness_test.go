@@ -264,6 +264,32 @@ func (s *stack) eventually(what string, timeout time.Duration, check func() erro
 	}
 }
 
+// settled waits until each workflow has done all it was asked: no workflow
+// task and no activity pending. A stay answers an update in the workflow
+// task that runs its handler, and the activities the handler's change leads
+// to are scheduled in that same task; so once a caller has its answers and
+// the stays are settled, every call to a vendor those answers caused has
+// been made, and a count of vendor calls can be compared.
+func (s *stack) settled(ids ...string) {
+	s.t.Helper()
+	s.eventually("the stays settle", 30*time.Second, func() error {
+		for _, id := range ids {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			d, err := s.client.DescribeWorkflowExecution(ctx, id, "")
+			cancel()
+			switch {
+			case err != nil:
+				return err
+			case d.GetPendingWorkflowTask() != nil:
+				return fmt.Errorf("%s: a workflow task pending", id)
+			case len(d.GetPendingActivities()) > 0:
+				return fmt.Errorf("%s: activity %s pending", id, d.GetPendingActivities()[0].GetActivityType().GetName())
+			}
+		}
+		return nil
+	})
+}
+
 // status asks a stay for its status. A query is answered by a worker, and
 // on a loaded CI machine one can fail in transit (the sticky worker busy,
 // the frontend's deadline); a few tries keep an assertion about the stay
