@@ -14,6 +14,9 @@ const (
 	EntryAddBalance = "addBalance" // Passquare's addBalance hook
 	EntryWelcome    = "welcome"    // the card was installed
 	EntryBurn       = "burn"       // an accrual's lifetime ended
+	// EntryCardBalance: what Passquare said a card held when its install
+	// opened an account that had nothing yet.
+	EntryCardBalance = "cardBalance"
 )
 
 // Entry ids are idempotency keys: the same event always makes the same id,
@@ -30,6 +33,15 @@ func AddBalanceEntryID(transactionID string) string {
 
 // WelcomeEntryID is the id of a stay's welcome bonus.
 func WelcomeEntryID(stay string) string { return EntryWelcome + ":" + stay }
+
+// CardBalanceEntryID is the id of a card's balance taken over from
+// Passquare when its install opened the account.
+func CardBalanceEntryID(card string) string { return EntryCardBalance + ":" + card }
+
+// Empty reports whether the ledger never held anything.
+func (l *Ledger) Empty() bool {
+	return len(l.Entries) == 0 && len(l.Seen) == 0 && l.Opening.IsZero()
+}
 
 // BurnEntryID is the id of the burn of an accrual.
 func BurnEntryID(accrualID string) string { return EntryBurn + ":" + accrualID }

@@ -192,7 +192,15 @@ func (a *account) installCard(ctx workflow.Context, in lifecycle.InstallCard) (s
 	}
 	now := workflow.Now(ctx)
 	stay, hasStay := a.latestStay()
+	// An account with nothing yet (a card issued before guestflow, say)
+	// starts from what Passquare says the card holds.
+	takeOver := in.Balance != nil && a.state.Ledger.Empty() && len(a.state.Cards) == 0
 	for _, number := range in.CardNumbers {
+		if takeOver && a.state.Ledger.Credit(rules.Entry{
+			ID: rules.CardBalanceEntryID(number), Amount: *in.Balance, Reason: rules.EntryCardBalance, At: now,
+		}) {
+			takeOver = false
+		}
 		card := lifecycle.Card{AccountKey: a.key, Number: number, Installed: true}
 		for _, t := range in.CardTracks {
 			if t.Card == number {

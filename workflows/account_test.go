@@ -312,3 +312,17 @@ func (c *countCompleted) Complete(_ any, err error) {
 	require.NoError(c.t, err)
 	*c.n++
 }
+
+// An install that opens an account with nothing in it starts the account
+// from what Passquare says the card holds; a later card's figure is not
+// added on top.
+func TestAccountOpenedByInstallStartsFromTheCardsBalance(t *testing.T) {
+	at := newAccountTest(t)
+	at.env.RegisterDelayedCallback(func() {
+		held, other := decimal.RequireFromString("12.50"), decimal.RequireFromString("40")
+		at.update(lifecycle.UpdateInstallCard, "i1", lifecycle.InstallCard{Holder: holder, CardNumbers: []string{"2001"}, Balance: &held})
+		at.update(lifecycle.UpdateInstallCard, "i2", lifecycle.InstallCard{Holder: holder, CardNumbers: []string{"2002"}, Balance: &other})
+	}, time.Minute)
+	at.run(time.Hour)
+	require.Equal(t, "12.5", at.balance().Balance.String())
+}

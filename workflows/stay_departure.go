@@ -29,7 +29,7 @@ func (s *stay) stayUntilDeparture(ctx workflow.Context) {
 func (s *stay) readAccountNews(ctx workflow.Context) {
 	var card lifecycle.Card
 	for s.installs.ReceiveAsync(&card) {
-		s.cardInstalled(card)
+		s.cardInstalled(ctx, card)
 	}
 	var scan lifecycle.ScanRecorded
 	for s.scans.ReceiveAsync(&scan) {
@@ -38,12 +38,18 @@ func (s *stay) readAccountNews(ctx workflow.Context) {
 }
 
 // cardInstalled is the account telling the stay that the guest put the
-// card into their wallet.
-func (s *stay) cardInstalled(card lifecycle.Card) {
-	if s.status.Card == nil || s.status.Card.Number == card.Number {
+// card into their wallet. A card Passquare issued without a number (see
+// issueWallet) is issued now.
+func (s *stay) cardInstalled(ctx workflow.Context, card lifecycle.Card) {
+	if s.status.Card == nil || s.status.Card.Number == card.Number || s.status.Card.Pending {
+		pending := s.status.Card != nil && s.status.Card.Pending
 		installed := card
-		installed.Installed = true
+		installed.Installed, installed.Pending = true, false
 		s.status.Card = &installed
+		if pending && s.status.Stage == lifecycle.StageMewsUpdated {
+			s.status.NoWallet = ""
+			s.reach(ctx, lifecycle.StageWalletIssued)
+		}
 	}
 }
 

@@ -37,7 +37,7 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 			sel.AddReceive(s.installs, func(c workflow.ReceiveChannel, _ bool) {
 				var card lifecycle.Card
 				c.Receive(ctx, &card)
-				s.cardInstalled(card)
+				s.cardInstalled(ctx, card)
 			})
 			sel.AddReceive(s.scans, func(c workflow.ReceiveChannel, _ bool) {
 				var scan lifecycle.ScanRecorded

@@ -549,3 +549,34 @@ func TestStayEndReadsTheAccountsLastNews(t *testing.T) {
 	require.Equal(t, "1001", sum.CardNumber)
 	require.Equal(t, lifecycle.StageBonusCredited, sum.FinalStage)
 }
+
+// Passquare may answer an issuance without a card number: the stay waits
+// for the guest to install the card (the account tells it) and is issued
+// then, without attaching an empty card to the account.
+func TestStayCardIssuedWithoutNumberWaitsForTheInstall(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1", Balance: decimal.Zero}, nil)
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Pending: true, FormURL: "https://form.example/x"}, nil)
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1"}, nil).Maybe()
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageMewsUpdated, s.Stage)
+		require.Contains(t, s.WaitingFor, "install")
+		require.True(t, s.Card.Pending)
+		st.env.SignalWorkflow(lifecycle.SignalCardInstalled, lifecycle.Card{AccountKey: "acct-1", Number: "1001", Track: "T1001", Installed: true})
+	})
+	st.at(2*time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageWalletIssued, s.Stage)
+		require.Equal(t, "1001", s.Card.Number)
+		require.False(t, s.Card.Pending)
+	})
+
+	sum := st.run(testGuest())
+	require.Equal(t, "1001", sum.CardNumber)
+	st.notCalled("AttachCard")
+}

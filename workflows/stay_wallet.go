@@ -79,6 +79,14 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		s.stuck(ctx, reason, staffMessage(err), "staff retry, or skip the wallet")
 		return
 	}
+	if card.Pending {
+		// Passquare holds the guest but made no card on this call: the card
+		// arrives with its install (the createCustomer hook), through the
+		// account (cardInstalled).
+		s.status.Card = &card
+		s.status.WaitingFor = "the guest to install the wallet card from the link Passquare sent"
+		return
+	}
 	if err := workflow.ExecuteActivity(accountCtx, accountActivities.AttachCard, activities.AttachCardInput{
 		Holder: holder, Card: card,
 	}).Get(accountCtx, nil); err != nil {
