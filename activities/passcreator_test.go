@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,9 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/common/v1"
-	"go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/mocks"
 	"go.temporal.io/sdk/testsuite"
 
@@ -91,20 +90,23 @@ func TestRecordDeviceScanIsPassNotFoundAndStillARealUse(t *testing.T) {
 	assert.Equal(t, "40", scan.Value.String())
 }
 
-// accountsHolding is a Temporal client on which visibility finds an account
-// for each of cards, and that records the scans signalled to them.
+// accountsHolding is a Temporal client on which each of cards has its Card
+// workflow naming an account, and that records the scans signalled to the
+// accounts. Visibility knows nothing.
 func accountsHolding(t *testing.T, cards ...string) (*mocks.Client, *[]string) {
 	c := mocks.NewClient(t)
-	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(
-		func(_ context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
-			out := &workflowservice.ListWorkflowExecutionsResponse{}
+	c.On("QueryWorkflow", mock.Anything, mock.Anything, "", lifecycle.QueryCardAccount).Return(
+		func(_ context.Context, id, _, _ string, _ ...any) (converter.EncodedValue, error) {
 			for _, card := range cards {
-				if strings.HasSuffix(req.GetQuery(), "'"+card+"'") {
-					out.Executions = []*workflow.WorkflowExecutionInfo{{Execution: &common.WorkflowExecution{WorkflowId: "account/" + card}}}
+				if id == lifecycle.CardWorkflowID(card) {
+					v := &mocks.Value{}
+					v.On("Get", mock.Anything).Run(func(args mock.Arguments) { *args.Get(0).(*string) = card }).Return(nil)
+					return v, nil
 				}
 			}
-			return out, nil
+			return nil, serviceerror.NewNotFound("workflow not found")
 		}).Maybe()
+	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{}, nil).Maybe()
 	var signalled []string
 	c.On("SignalWorkflow", mock.Anything, mock.Anything, "", lifecycle.SignalRecordScan, mock.Anything).Return(
 		func(_ context.Context, _, _, _ string, arg any) error {
