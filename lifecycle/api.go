@@ -75,6 +75,9 @@ const (
 	UpdateApproveDocument = "approve-document"
 	UpdateRetry           = "retry"
 	UpdateSkipWallet      = "skip-wallet"
+	// UpdateIssueWallet: staff issue the card to a phone whose kind the
+	// rules keep out (rules.PhoneFixedLine, rules.PhoneNotMobile).
+	UpdateIssueWallet = "issue-wallet"
 
 	QueryStatus = "status"
 )

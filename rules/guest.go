@@ -48,6 +48,24 @@ type WalletCandidate struct {
 	BirthDate *Date
 	On        Date // the day the card would be issued (the arrival day)
 	AdultAge  int  // zero means DefaultAdultAge
+	// ValidOnly applies WalletPhoneValidOnly instead of WalletPhone, for
+	// stays that decided before it.
+	ValidOnly bool
+	// StaffIssued: staff issue the card to a number of a kind that may not
+	// take the link (PhoneVerdict.Overridable).
+	StaffIssued bool
+}
+
+// PhoneVerdict is the phone rules' verdict on the candidate's number.
+func (c WalletCandidate) PhoneVerdict() PhoneVerdict {
+	if c.ValidOnly {
+		return WalletPhoneValidOnly(c.Phone, c.Region)
+	}
+	v := WalletPhone(c.Phone, c.Region)
+	if c.StaffIssued && v.Overridable() {
+		v.Reason, v.Rule = "", ""
+	}
+	return v
 }
 
 // WalletEligibility decides whether a guest gets a wallet card, and if not,
@@ -70,7 +88,7 @@ func WalletEligibility(c WalletCandidate) (bool, Reason) {
 	case !c.Consent:
 		return false, NoConsent
 	}
-	if v := WalletPhone(c.Phone, c.Region); v.Reason != "" {
+	if v := c.PhoneVerdict(); v.Reason != "" {
 		return false, v.Reason
 	}
 	return true, ""

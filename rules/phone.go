@@ -91,6 +91,26 @@ func WalletPhone(raw, defaultRegion string) PhoneVerdict {
 	return v
 }
 
+// WalletPhoneValidOnly is the phone rule of stays that decided before
+// WalletPhone: a number the phone library's metadata lists as valid, of any
+// kind. Workflows replaying such a stay must decide as it did.
+func WalletPhoneValidOnly(raw, defaultRegion string) PhoneVerdict {
+	num, err := parsePhone(raw, defaultRegion)
+	switch {
+	case errors.Is(err, ErrPhoneMissing):
+		return PhoneVerdict{Reason: NoPhone, Rule: PhoneRule(NoPhone)}
+	case err != nil || !phonenumbers.IsValidNumber(num):
+		return PhoneVerdict{Reason: PhoneInvalid, Rule: PhoneRule(PhoneInvalid)}
+	}
+	return PhoneVerdict{E164: phonenumbers.Format(num, phonenumbers.E164)}
+}
+
+// Overridable reports whether staff may issue the card to this number all
+// the same: a possible number of a kind that may not take the link.
+func (v PhoneVerdict) Overridable() bool {
+	return v.E164 != "" && (v.Reason == PhoneFixedLine || v.Reason == PhoneNotMobile)
+}
+
 // PhoneRule is the staff's wording of a phone reason: which rule refused
 // the number, never the number. "" for a reason that is not a phone rule.
 func PhoneRule(r Reason) string {

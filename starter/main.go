@@ -5,7 +5,7 @@
 //	starter backfill --branch rome --from 2026-11-01 --to 2026-11-07
 //	starter guests --stage NeedsAttention --branch rome
 //	starter status <workflow-id>
-//	starter approve|retry|skip-wallet <workflow-id> --by NAME --reason TEXT
+//	starter approve|retry|skip-wallet|issue-wallet <workflow-id> --by NAME --reason TEXT
 //	starter replay --history FILE
 //
 // Every subcommand takes --help and the shared flags (--config, --log-*,
@@ -43,7 +43,9 @@ var commands = map[string]*command{
 	"approve":     staffCommand(lifecycle.UpdateApproveDocument, "approve a guest's document by hand"),
 	"retry":       staffCommand(lifecycle.UpdateRetry, "retry a guest's stuck stage now"),
 	"skip-wallet": staffCommand(lifecycle.UpdateSkipWallet, "let a guest's stay go on without a wallet card"),
-	"replay":      replayCommand,
+	"issue-wallet": staffCommand(lifecycle.UpdateIssueWallet,
+		"issue the wallet card to a fixed-line or other non-mobile number all the same"),
+	"replay": replayCommand,
 }
 
 func main() { program.Exit("starter", run(os.Args[1:])) }

@@ -69,6 +69,7 @@ type stay struct {
 	retryRequested bool
 	approval       *lifecycle.StaffAction
 	walletSkipped  *lifecycle.StaffAction
+	walletForced   *lifecycle.StaffAction
 	verified       *rules.Verified
 
 	// The account's news, kept so the end of the stay can read what came

@@ -15,9 +15,9 @@ func (s *stay) stayUntilDeparture(ctx workflow.Context) {
 	for {
 		walletPending := s.status.Card == nil && s.walletSkipped == nil
 		newer := s.somethingNew()
-		skipped := s.walletSkipped
+		skipped, forced := s.walletSkipped, s.walletForced
 		if !s.await(ctx, time.Time{}, func() bool {
-			return walletPending && (newer() || s.walletSkipped != skipped)
+			return walletPending && (newer() || s.walletSkipped != skipped || s.walletForced != forced)
 		}) {
 			return
 		}

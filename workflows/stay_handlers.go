@@ -104,6 +104,24 @@ func (s *stay) setHandlers(ctx workflow.Context) error {
 		return err
 	}
 
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, lifecycle.UpdateIssueWallet,
+		func(ctx workflow.Context, a lifecycle.StaffAction) (lifecycle.StayStatus, error) {
+			s.walletForced = &a
+			return s.status, nil
+		},
+		workflow.UpdateHandlerOptions{Validator: func(a lifecycle.StaffAction) error {
+			if err := validStaffAction(a); err != nil {
+				return err
+			}
+			if s.status.Stage != lifecycle.StageNoWallet || (s.status.Reason != rules.PhoneFixedLine && s.status.Reason != rules.PhoneNotMobile) {
+				return refusal("only a card kept from a fixed-line or other non-mobile number can be issued anyway (stage %s, reason %s)", s.status.Stage, orNone(s.status.Reason))
+			}
+			return nil
+		}},
+	); err != nil {
+		return err
+	}
+
 	return workflow.SetUpdateHandlerWithOptions(ctx, lifecycle.UpdateSkipWallet,
 		func(ctx workflow.Context, a lifecycle.StaffAction) (lifecycle.StayStatus, error) {
 			s.walletSkipped = &a

@@ -580,3 +580,40 @@ func TestStayCardIssuedWithoutNumberWaitsForTheInstall(t *testing.T) {
 	require.Equal(t, "1001", sum.CardNumber)
 	st.notCalled("AttachCard")
 }
+
+// A fixed-line number keeps the card out with its own reason, the status
+// says which rule (never the number), and staff can issue the card anyway.
+func TestStayFixedLinePhoneStaffIssueTheCardAnyway(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	var issuedTo []string
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.OpenAccountInput) (lifecycle.AccountView, error) {
+			issuedTo = append(issuedTo, in.Holder.Phone)
+			return lifecycle.AccountView{Key: "acct-1", Balance: decimal.Zero}, nil
+		})
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001"}, nil)
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1"}, nil)
+	g := testGuest()
+	g.Profile.Phone = "06 6988 1234" // a Rome landline
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageNoWallet, s.Stage)
+		require.Equal(t, rules.PhoneFixedLine, s.Reason)
+		require.Contains(t, s.LastError, "fixed line")
+		require.NotContains(t, s.LastError, "6988")
+		require.Contains(t, s.WaitingFor, "issue-wallet")
+		st.env.UpdateWorkflow(lifecycle.UpdateIssueWallet, "force", &updateExpectsSuccess{t: t},
+			lifecycle.StaffAction{By: "reception, Marta", Reason: "guest confirmed the landline takes SMS"})
+	})
+	st.at(2*time.Hour, func() {
+		require.Equal(t, lifecycle.StageWalletIssued, st.status().Stage)
+		st.env.UpdateWorkflow(lifecycle.UpdateIssueWallet, "again", &updateExpectsError{t: t, contains: "only a card kept"},
+			lifecycle.StaffAction{By: "reception", Reason: "twice"})
+	})
+
+	st.run(g)
+	require.Equal(t, []string{"+390669881234"}, issuedTo)
+}

@@ -20,7 +20,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		s.noWallet(ctx, lifecycle.ReasonWalletSkipped)
 		return
 	}
-	phone, reason := s.walletPhone()
+	phone, reason := s.walletPhone(ctx)
 	if reason != "" {
 		s.noWallet(ctx, reason)
 		return
@@ -100,25 +100,29 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 
 // walletPhone applies the wallet rules to the latest snapshot and returns
 // the guest's E.164 phone, or why there is no card.
-func (s *stay) walletPhone() (string, rules.Reason) {
+func (s *stay) walletPhone(ctx workflow.Context) (string, rules.Reason) {
 	g := s.guest
-	ok, reason := rules.WalletEligibility(rules.WalletCandidate{
+	candidate := rules.WalletCandidate{
 		Phone:     g.Profile.Phone,
 		Region:    s.rules.Country,
 		Consent:   rules.LoyaltyConsent(g.LoyaltyConsent, s.rules.ConsentWhenUnanswered),
 		BirthDate: g.Profile.BirthDate,
 		On:        g.Arrival,
 		AdultAge:  s.rules.AdultAge,
-	})
-	if !ok {
+		// Stays that decided before the phone's kind counted decide so.
+		ValidOnly:   workflow.GetVersion(ctx, walletPhoneKinds, workflow.DefaultVersion, 1) == workflow.DefaultVersion,
+		StaffIssued: s.walletForced != nil,
+	}
+	if ok, reason := rules.WalletEligibility(candidate); !ok {
 		return "", reason
 	}
-	phone, err := rules.NormalisePhone(g.Profile.Phone, s.rules.Country)
-	if err != nil {
-		return "", rules.PhoneInvalid
-	}
-	return phone, ""
+	return candidate.PhoneVerdict().E164, ""
 }
+
+// walletPhoneKinds marks stays whose wallet takes any possible number
+// except the kinds that cannot take the link (rules.WalletPhone); earlier
+// ones took what the phone library listed as valid, of any kind.
+const walletPhoneKinds = "wallet-phone-kinds"
 
 func (s *stay) holder(phone string) lifecycle.AccountHolder {
 	p := s.guest.Profile
@@ -128,9 +132,15 @@ func (s *stay) holder(phone string) lifecycle.AccountHolder {
 	}
 }
 
+// noWallet lets the stay go on without a card, saying which rule kept it
+// out (never the number itself).
 func (s *stay) noWallet(ctx workflow.Context, reason rules.Reason) {
 	s.status.NoWallet = reason
-	s.setStage(ctx, lifecycle.StageNoWallet, reason, "", "")
+	waitingFor := ""
+	if reason == rules.PhoneFixedLine || reason == rules.PhoneNotMobile {
+		waitingFor = "a snapshot with a mobile number, or staff to issue the card anyway (starter issue-wallet)"
+	}
+	s.setStage(ctx, lifecycle.StageNoWallet, reason, rules.PhoneRule(reason), waitingFor)
 }
 
 // withPassquare sets the options of every Passquare call: its own
