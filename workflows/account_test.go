@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +34,9 @@ type accountTest struct {
 	passquareDown func() bool
 	// told counts the news the account sent to stays, by signal name.
 	told map[string]int
+	// mu guards pushes and told: activities and signals run on goroutines
+	// of their own.
+	mu sync.Mutex
 }
 
 func newAccountTest(t *testing.T) *accountTest {
@@ -47,13 +52,33 @@ func newAccountTest(t *testing.T) *accountTest {
 			if at.passquareDown != nil && at.passquareDown() {
 				return temporal.NewApplicationError("Passquare answered 503", activities.ErrVendorUnavailable)
 			}
+			at.mu.Lock()
+			defer at.mu.Unlock()
 			at.pushes = append(at.pushes, in)
 			return nil
 		})
 	// The stay the account tells about installs and scans.
 	at.env.OnSignalExternalWorkflow(mock.Anything, "stay/rome/1858/3263", "", mock.Anything, mock.Anything).
-		Run(func(args mock.Arguments) { at.told[args.String(3)]++ }).Return(nil)
+		Run(func(args mock.Arguments) {
+			at.mu.Lock()
+			defer at.mu.Unlock()
+			at.told[args.String(3)]++
+		}).Return(nil)
 	return at
+}
+
+// pushed are the pushes Passquare acknowledged so far.
+func (at *accountTest) pushed() []activities.PushBalanceInput {
+	at.mu.Lock()
+	defer at.mu.Unlock()
+	return slices.Clone(at.pushes)
+}
+
+// toldCount is how often the account sent the stay this signal.
+func (at *accountTest) toldCount(signal string) int {
+	at.mu.Lock()
+	defer at.mu.Unlock()
+	return at.told[signal]
 }
 
 var holder = lifecycle.AccountHolder{Phone: "+393471234567", FirstName: "Anna", LastName: "Rossi"}
@@ -104,15 +129,15 @@ func TestAccountCreditsScansOnceAndCoalescesPushes(t *testing.T) {
 	}, time.Minute)
 	at.env.RegisterDelayedCallback(func() {
 		require.Equal(t, "6.67", at.balance().Balance.StringFixed(2))
-		require.Len(t, at.pushes, 1, "credits close together reach Passquare in one call")
-		require.Equal(t, "6.67", at.pushes[0].Balance.StringFixed(2))
-		require.Equal(t, "+393471234567", at.pushes[0].Phone)
+		require.Len(t, at.pushed(), 1, "credits close together reach Passquare in one call")
+		require.Equal(t, "6.67", at.pushed()[0].Balance.StringFixed(2))
+		require.Equal(t, "+393471234567", at.pushed()[0].Phone)
 		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("s2", 4, money("33.33"))) // an overlap of the scan sync
 	}, 10*time.Minute)
 	at.run(time.Hour)
 
 	require.Equal(t, "6.67", at.balance().Balance.StringFixed(2))
-	require.Len(t, at.pushes, 1, "a duplicate scan pushes nothing")
+	require.Len(t, at.pushed(), 1, "a duplicate scan pushes nothing")
 }
 
 func TestAccountAddBalanceIsIdempotentAndBurns(t *testing.T) {
@@ -133,9 +158,9 @@ func TestAccountAddBalanceIsIdempotentAndBurns(t *testing.T) {
 	}, 26*time.Hour)
 	at.run(30 * time.Hour)
 
-	require.Len(t, at.pushes, 2, "one push for the accrual, one for its burn")
-	require.Equal(t, "50", at.pushes[0].Balance.String())
-	require.Equal(t, "0", at.pushes[1].Balance.String())
+	require.Len(t, at.pushed(), 2, "one push for the accrual, one for its burn")
+	require.Equal(t, "50", at.pushed()[0].Balance.String())
+	require.Equal(t, "0", at.pushed()[1].Balance.String())
 }
 
 func TestAccountInstallCardCreditsWelcomeOncePerCard(t *testing.T) {
@@ -234,13 +259,13 @@ func TestAccountCreditsWhilePassquareIsDown(t *testing.T) {
 		}, c.at+2*time.Second)
 	}
 	at.env.RegisterDelayedCallback(func() {
-		require.Empty(t, at.pushes, "Passquare is still down")
+		require.Empty(t, at.pushed(), "Passquare is still down")
 	}, back.Sub(startTime)-time.Second)
 	at.run(5 * time.Hour)
 
-	require.Len(t, at.pushes, 1, "one push once Passquare is back")
-	require.Equal(t, "22.5", at.pushes[0].Balance.String())
-	require.Equal(t, 5, at.told[lifecycle.SignalScanRecorded], "the stay heard of every scan")
+	require.Len(t, at.pushed(), 1, "one push once Passquare is back")
+	require.Equal(t, "22.5", at.pushed()[0].Balance.String())
+	require.Equal(t, 5, at.toldCount(lifecycle.SignalScanRecorded), "the stay heard of every scan")
 }
 
 // Continue-as-new, forced while updates and scans keep arriving, loses
@@ -292,7 +317,7 @@ func TestAccountContinueAsNewLosesNothing(t *testing.T) {
 		require.Equal(t, 2*(run+1), completed, "every update of run %d completed for its caller", run)
 		require.Equal(t, credited.String(), next.Carried.Ledger.Balance().String(), "after run %d", run)
 		require.NotNil(t, next.PendingPush, "the push owed is carried")
-		require.Equal(t, 7, at.told[lifecycle.SignalScanRecorded], "the stay heard of every scan of run %d", run)
+		require.Equal(t, 7, at.toldCount(lifecycle.SignalScanRecorded), "the stay heard of every scan of run %d", run)
 		if run == 0 {
 			require.Equal(t, "Thanks for your visit", next.PendingPush.Message, "the push text is carried")
 		}
