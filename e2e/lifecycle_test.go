@@ -246,7 +246,11 @@ func TestDayOfArrivals(t *testing.T) {
 		}
 	}
 
+	if st.Card == nil {
+		t.Fatal("Anna's stay has no card")
+	}
 	s.exportHistories(map[string]string{
+		"card.json":           lifecycle.CardWorkflowID(st.Card.Number),
 		"stay.json":           stayID(1),
 		"stay-rescanned.json": stayID(6),
 		"account.json":        lifecycle.AccountWorkflowID(key),
