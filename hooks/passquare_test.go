@@ -41,7 +41,7 @@ func TestDocumentedHooks(t *testing.T) {
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 	read := decode(t, w)
 	require.JSONEq(t, "true", string(read["success"]))
-	require.Equal(t, "0", str(t, read, "balance"), "amounts are decimal strings")
+	require.Equal(t, "300", str(t, read, "balance"), "the new account starts from what the card holds; amounts are decimal strings")
 	require.Equal(t, "0", str(t, read, "bonus"))
 	require.Equal(t, "0", str(t, read, "discount"))
 
@@ -50,7 +50,7 @@ func TestDocumentedHooks(t *testing.T) {
 		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
 		require.JSONEq(t, fixture(t, "hook_add_balance_response.json"), w.Body.String())
 	}
-	require.Equal(t, "50", e.balance(guest{phone: "+420000000001", card: "120"}), "one credit for one transactionId")
+	require.Equal(t, "350", e.balance(guest{phone: "+420000000001", card: "120"}), "one credit for one transactionId")
 
 	// lifetime 86400 reached the account as a day.
 	adds := addBalanceUpdates(t, key)
@@ -93,7 +93,7 @@ func acceptedUpdates[T any](t *testing.T, key, name string) []T {
 func TestCreateCustomerCarriesTheCardsAmounts(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
-	e.install(g)
+	require.Equal(t, http.StatusOK, e.hook(g.createCustomer(t)).Code)
 	installs := acceptedUpdates[lifecycle.InstallCard](t, g.key(), lifecycle.UpdateInstallCard)
 	require.Len(t, installs, 1)
 	in := installs[0]
@@ -309,7 +309,7 @@ func TestHookFormsOfOtherSenders(t *testing.T) {
 		Replace(g.addBalance(t, "5.25", "tx-num"))
 	w = e.hook(numeric)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
-	require.Equal(t, "20.25", e.balance(g))
+	require.Equal(t, "320.25", e.balance(g), "the card's 300.00 the install opened the account with, and three hooks")
 	for _, add := range addBalanceUpdates(t, g.key()) {
 		if add.TransactionID != "778" {
 			require.Zero(t, add.Lifetime, "lifetime 0 or null never burns")
