@@ -119,6 +119,37 @@ const (
 	StageCompleted        Stage = "Completed"
 )
 
+// Behind reports whether s comes before t on the way from arrival to
+// completion. NeedsAttention is a detour, neither behind nor ahead of any
+// stage; WalletIssued and NoWallet stand level.
+func (s Stage) Behind(t Stage) bool {
+	a, okA := s.rank()
+	b, okB := t.rank()
+	return okA && okB && a < b
+}
+
+func (s Stage) rank() (int, bool) {
+	switch s {
+	case StageArrivalFetched:
+		return 0, true
+	case StageAwaitingDocument:
+		return 1, true
+	case StageDocumentVerified:
+		return 2, true
+	case StageMewsUpdated:
+		return 3, true
+	case StageWalletIssued, StageNoWallet:
+		return 4, true
+	case StageScansRecorded:
+		return 5, true
+	case StageBonusCredited:
+		return 6, true
+	case StageCompleted:
+		return 7, true
+	}
+	return 0, false
+}
+
 // Guest is one guest of one reservation as PassportScan last reported them.
 // It holds personal data: it travels only inside encrypted payloads.
 type Guest struct {

@@ -120,6 +120,12 @@ func (s *stay) stuck(ctx workflow.Context, reason rules.Reason, lastError, waiti
 }
 
 func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rules.Reason, lastError, waitingFor string) {
+	// A late answer (a card issuance retried after the guest had installed
+	// and used the card) never takes the guest back.
+	if stage.Behind(s.status.Stage) && workflow.GetVersion(ctx, stagesForwardOnly, workflow.DefaultVersion, 1) == 1 {
+		s.logger.Info("stage kept: the guest is further on", "stage", s.status.Stage, "late", stage)
+		return
+	}
 	if s.status.Stage != stage {
 		s.status.StageTimes = append(s.status.StageTimes, lifecycle.StageTime{Stage: stage, At: workflow.Now(ctx)})
 		s.logger.Info("stage reached", "stage", stage, "reason", reason)
@@ -133,6 +139,10 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 		s.logger.Error("search attributes not updated", "error", err)
 	}
 }
+
+// stagesForwardOnly marks stays whose stage never moves back; earlier ones
+// took whatever stage an answer reached last.
+const stagesForwardOnly = "stages-forward-only"
 
 // await blocks until ready holds, or until wake when it is not zero, and
 // reports false instead when the stay ends first. A departure moved by a

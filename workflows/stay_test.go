@@ -617,3 +617,33 @@ func TestStayFixedLinePhoneStaffIssueTheCardAnyway(t *testing.T) {
 	st.run(g)
 	require.Equal(t, []string{"+390669881234"}, issuedTo)
 }
+
+// A card issuance whose answers were lost returns after the guest installed
+// the card and used it: the stay stays at BonusCredited, never back at
+// WalletIssued.
+func TestStayStageNeverGoesBack(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1", Balance: decimal.Zero}, nil)
+	lost := temporal.NewApplicationError("passquare POST crm/user_create_or_update: no response", activities.ErrVendorUnavailable)
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).Return(lifecycle.Card{}, lost).Times(3)
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001"}, nil).Once()
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1"}, nil)
+	st.at(20*time.Second, func() { // between the issuance's retries
+		st.env.SignalWorkflow(lifecycle.SignalCardInstalled, lifecycle.Card{AccountKey: "acct-1", Number: "1001", Installed: true})
+		st.env.SignalWorkflow(lifecycle.SignalScanRecorded, lifecycle.ScanRecorded{
+			AppScanID: "s1", Status: 3, Credit: decimal.RequireFromString("5")})
+	})
+	st.at(time.Hour, func() {
+		s := st.status()
+		require.Equal(t, lifecycle.StageBonusCredited, s.Stage)
+		require.NotContains(t, stages(s.StageTimes)[len(s.StageTimes)-1:], lifecycle.StageWalletIssued)
+	})
+
+	sum := st.run(testGuest())
+	require.Equal(t, lifecycle.StageBonusCredited, sum.FinalStage)
+	st.env.AssertActivityNumberOfCalls(t, "IssueCard", 4)
+}
