@@ -49,3 +49,24 @@ func (a *Accounts) AttachCard(ctx context.Context, in AttachCardInput) (lifecycl
 		"attach/"+in.Card.Number, in.Card, &view)
 	return view, accountFailure(err)
 }
+
+// InstallCardInput is an install of a card guestflow learned of itself.
+type InstallCardInput struct {
+	Holder lifecycle.AccountHolder `json:"holder"`
+	Card   lifecycle.Card          `json:"card"`
+}
+
+// InstallCard tells the account that the guest installed the card, as
+// Passquare's createCustomer hook does: the stay's way to make good a hook
+// that never arrived. The account credits the welcome bonus once per card,
+// whichever tells it first.
+func (a *Accounts) InstallCard(ctx context.Context, in InstallCardInput) error {
+	install := lifecycle.InstallCard{Holder: in.Holder, CardNumbers: []string{in.Card.Number}}
+	if in.Card.Track != "" {
+		install.CardTracks = []lifecycle.CardTrack{{Card: in.Card.Number, Track: in.Card.Track}}
+	}
+	var key string
+	err := lifecycle.UpdateAccount(ctx, a.Temporal, in.Card.AccountKey, in.Holder, lifecycle.UpdateInstallCard,
+		"install/"+in.Card.Number, install, &key)
+	return accountFailure(err)
+}

@@ -130,6 +130,31 @@ func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error 
 	return vendorFailure(a.Client.PushToCard(ctx, in.Phone, in.Message))
 }
 
+// ReadCardInput asks Passquare for the card it holds for an account.
+type ReadCardInput struct {
+	AccountKey string `json:"accountKey"`
+	Phone      string `json:"phone"` // E.164
+}
+
+// ReadCard reads the card Passquare holds for the account, and whether the
+// guest installed it: how a stay learns of an install whose createCustomer
+// hook never reached guestflow. A Card with Pending set when Passquare holds
+// none.
+func (a *Passquare) ReadCard(ctx context.Context, in ReadCardInput) (lifecycle.Card, error) {
+	if !passquare.ValidPhone(in.Phone) {
+		return lifecycle.Card{}, invalidInput("the holder's phone is not E.164")
+	}
+	existing, err := a.Client.ReadCustomer(ctx, in.Phone, passquare.ReadOptions{Installs: true})
+	if err != nil && !vendorhttp.IsStatus(err, http.StatusNotFound) {
+		return lifecycle.Card{}, vendorFailure(err)
+	}
+	card, ok := cardOf(in.AccountKey, existing)
+	if !ok {
+		return lifecycle.Card{AccountKey: in.AccountKey, Pending: true}, nil
+	}
+	return card, nil
+}
+
 // cardOf finds the card Passquare already holds for this account.
 func cardOf(key string, c *passquare.Customer) (lifecycle.Card, bool) {
 	if c == nil || len(c.CardNumbers) == 0 || (c.RemoteID != nil && *c.RemoteID != key) {

@@ -3,25 +3,94 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
 )
 
+// Installs no hook reported are asked of Passquare this long after the
+// card, then at this interval: a few calls per guest, from the shared quota.
+const (
+	installCheckFirst = time.Hour
+	installCheckEvery = 12 * time.Hour
+)
+
+// confirmInstalls marks stays that ask Passquare about an install no hook
+// reported; earlier ones waited for the hook only.
+const confirmInstalls = "confirm-installs"
+
 // stayUntilDeparture keeps the stay open while the guest is in the hotel:
-// scans and credits arrive from the account as signals, and a guest who got
-// no card gets one as soon as a snapshot (or staff) makes it possible.
+// scans and credits arrive from the account as signals, a guest who got no
+// card gets one as soon as a snapshot (or staff) makes it possible, and a
+// card no install was heard of is asked about at Passquare now and then.
 func (s *stay) stayUntilDeparture(ctx workflow.Context) {
+	checkInstalls := workflow.GetVersion(ctx, confirmInstalls, workflow.DefaultVersion, 1) == 1
+	nextCheck := workflow.Now(ctx).Add(installCheckFirst)
 	for {
 		walletPending := s.status.Card == nil && s.walletSkipped == nil
 		newer := s.somethingNew()
 		skipped, forced := s.walletSkipped, s.walletForced
-		if !s.await(ctx, time.Time{}, func() bool {
+		walletNews := func() bool {
 			return walletPending && (newer() || s.walletSkipped != skipped || s.walletForced != forced)
-		}) {
+		}
+		var check time.Time
+		if checkInstalls && s.status.Card != nil && !s.status.Card.Installed {
+			check = nextCheck
+		}
+		if !s.await(ctx, check, walletNews) {
 			return
 		}
-		s.issueWallet(ctx)
+		if walletNews() {
+			s.issueWallet(ctx)
+			continue
+		}
+		if !check.IsZero() && !workflow.Now(ctx).Before(check) && !s.status.Card.Installed {
+			s.confirmInstall(ctx)
+			nextCheck = workflow.Now(ctx).Add(installCheckEvery)
+		}
+	}
+}
+
+// confirmInstall asks Passquare whether the guest installed the card: a
+// createCustomer hook refused while Temporal was down is never sent again.
+// An install found is delivered to the account as the hook would have been;
+// the account credits the welcome bonus and tells the stay.
+func (s *stay) confirmInstall(ctx workflow.Context) {
+	phone, _ := s.walletPhone(ctx)
+	if phone == "" {
+		return
+	}
+	readCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Ask Passquare whether the guest installed the card",
+		TaskQueue:              lifecycle.PassquareTaskQueue,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrVendorRefused, activities.ErrInvalidInput},
+		},
+	})
+	var card lifecycle.Card
+	if err := workflow.ExecuteActivity(readCtx, passquareActivities.ReadCard, activities.ReadCardInput{
+		AccountKey: s.status.Card.AccountKey, Phone: phone,
+	}).Get(ctx, &card); err != nil || !card.Installed {
+		return // asked again later; the hook may still come
+	}
+	installCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                "Tell the account the guest installed the card",
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
+		},
+	})
+	if err := workflow.ExecuteActivity(installCtx, accountActivities.InstallCard, activities.InstallCardInput{
+		Holder: s.holder(phone), Card: card,
+	}).Get(ctx, nil); err != nil {
+		s.logger.Warn("install found at Passquare not delivered to the account; asked again later", "error", err)
 	}
 }
 

@@ -90,6 +90,9 @@ func (st *stayTest) walletSucceeds() {
 		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001", Track: "T1001"}, nil)
 	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
 		Return(lifecycle.AccountView{Key: "acct-1"}, nil)
+	// Passquare says the card is not installed yet when the stay asks.
+	st.env.OnActivity(passquareActivities.ReadCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001"}, nil).Maybe()
 }
 
 // notCalled fails the test when the workflow called any of the named
@@ -646,4 +649,36 @@ func TestStayStageNeverGoesBack(t *testing.T) {
 	sum := st.run(testGuest())
 	require.Equal(t, lifecycle.StageBonusCredited, sum.FinalStage)
 	st.env.AssertActivityNumberOfCalls(t, "IssueCard", 4)
+}
+
+// An install whose createCustomer hook never arrived (refused while
+// Temporal was down) is found at Passquare and delivered to the account;
+// once the account reports it, the stay stops asking.
+func TestStayConfirmsAnInstallNoHookReported(t *testing.T) {
+	st := newStayTest(t)
+	st.mewsSucceeds()
+	st.env.OnActivity(accountActivities.OpenAccount, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1", Balance: decimal.Zero}, nil)
+	st.env.OnActivity(passquareActivities.IssueCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001", Track: "T1001"}, nil)
+	st.env.OnActivity(accountActivities.AttachCard, mock.Anything, mock.Anything).
+		Return(lifecycle.AccountView{Key: "acct-1"}, nil)
+	st.env.OnActivity(passquareActivities.ReadCard, mock.Anything, mock.Anything).
+		Return(lifecycle.Card{AccountKey: "acct-1", Number: "1001", Track: "T1001", Installed: true}, nil)
+	var delivered []activities.InstallCardInput
+	st.env.OnActivity(accountActivities.InstallCard, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, in activities.InstallCardInput) error {
+			delivered = append(delivered, in)
+			return nil
+		})
+	st.at(90*time.Minute, func() {
+		require.Len(t, delivered, 1, "the install found at Passquare reached the account")
+		require.Equal(t, "1001", delivered[0].Card.Number)
+		require.Equal(t, "+393471234567", delivered[0].Holder.Phone)
+		// The account reports the install to the stay, as it does.
+		st.env.SignalWorkflow(lifecycle.SignalCardInstalled, lifecycle.Card{AccountKey: "acct-1", Number: "1001", Installed: true})
+	})
+	st.run(testGuest())
+	st.env.AssertActivityNumberOfCalls(t, "ReadCard", 1)
+	require.Len(t, delivered, 1)
 }
