@@ -7,6 +7,7 @@
 package vendorhttp
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -79,6 +80,32 @@ func (e *AnswerError) Error() string {
 		s += " (request id " + e.RequestID + ")"
 	}
 	return s
+}
+
+// FormReason is implemented by the errors a vendor package's UnmarshalJSON
+// methods return for a form the document does not show: AnswerReason names
+// the form ("date is not ISO 8601"), never the value.
+type FormReason interface {
+	AnswerReason() string
+}
+
+// Unreadable is the AnswerError for a 2xx body that err, from decoding it,
+// says is not in the documented form. The reason names a field, an offset
+// or a form, never a value: answers carry guests' data.
+func Unreadable(vendor, endpoint string, raw []byte, err error) *AnswerError {
+	ae := &AnswerError{Vendor: vendor, Endpoint: endpoint, Reason: fmt.Sprintf("answer in an undocumented form (%d bytes)", len(raw))}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var form FormReason
+	switch {
+	case errors.As(err, &syn):
+		ae.Reason = fmt.Sprintf("answer is not JSON (%d bytes, offset %d)", len(raw), syn.Offset)
+	case errors.As(err, &typ):
+		ae.Reason = fmt.Sprintf("answer field %q is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
+	case errors.As(err, &form):
+		ae.Reason = "answer " + form.AnswerReason()
+	}
+	return ae
 }
 
 // IsStatus reports whether err is a vendor Error with the given HTTP status.
