@@ -53,7 +53,7 @@ func strs(in []flexString) []string {
 
 // flexAmount reads an amount in the forms the document shows: a decimal
 // string ("300.00", the examples) or a JSON number (the "float" of the
-// field comments), both in rules.ParseDecimal's plain form. Absent and null
+// field comments), both in rules.ParseAmount's Plain form. Absent and null
 // leave it unset; anything else ("", "12,50", true) is kept as bad so the
 // caller can name the field.
 type flexAmount struct {
@@ -75,7 +75,7 @@ func (a *flexAmount) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	d, ok := rules.ParseDecimal(text)
+	d, ok := rules.ParseAmount(text, rules.Plain)
 	*a = flexAmount{d: d, set: ok, bad: !ok}
 	return nil
 }
