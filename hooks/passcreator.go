@@ -114,7 +114,7 @@ func (s *server) deliver(c *gin.Context, scan lifecycle.Scan) (found bool, err e
 func scanAt(b *config.Branch, appScanID, barcode string, status int, value *decimal.Decimal, at time.Time) lifecycle.Scan {
 	return lifecycle.Scan{
 		AppScanID: appScanID, BranchID: b.ID, Barcode: barcode, Status: status, Value: value, At: at.UTC(),
-		BonusPercent: b.Rules.BonusPercent, RealUseStatuses: b.Rules.RealUseStatuses,
+		BonusPercent: b.Rules.BonusPercent.Decimal, RealUseStatuses: b.Rules.RealUseStatuses,
 	}
 }
 

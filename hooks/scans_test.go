@@ -320,9 +320,15 @@ func TestIntakeRefusals(t *testing.T) {
 		"no value":             {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome"}`), 400},
 		"value not a number":   {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "ten"}`), 400},
 		"negative value":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "-1"}`), 400},
-		"status out of range":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
-		"a pass known":         {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
-		"oversize":             {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
+		// rules.ParseAmount's Plain form only: no exponent, comma or space.
+		"value with an exponent":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1e3"}`), 400},
+		"number with an exponent": {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": 1e3}`), 400},
+		"value with a comma":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "10,50"}`), 400},
+		"value with a space":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": " 10"}`), 400},
+		"value as a boolean":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": true}`), 400},
+		"status out of range":     {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
+		"a pass known":            {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
+		"oversize":                {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
