@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // Passcreator is a PHP application: integers and booleans that the document
@@ -39,7 +40,7 @@ func (f *FlexBool) UnmarshalJSON(b []byte) error {
 	case "false", `"false"`, "null":
 		*f = false
 	default:
-		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeOf(true)}
+		return vendorhttp.WrongForm(b, "", true)
 	}
 	return nil
 }
@@ -67,26 +68,6 @@ func decodeInt(b []byte) (int, error) {
 		return 0, fmt.Errorf("passcreator: %.20q is not an integer", s)
 	}
 	return int(f), nil
-}
-
-// jsonKind names the JSON type of b, never its content.
-func jsonKind(b []byte) string {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return "nothing"
-	case b[0] == '"':
-		return "string"
-	case b[0] == '{':
-		return "object"
-	case b[0] == '[':
-		return "array"
-	case b[0] == 't' || b[0] == 'f':
-		return "boolean"
-	case b[0] == 'n':
-		return "null"
-	}
-	return "number"
 }
 
 // quoteNumbers rewrites the named fields of a JSON object, and the elements

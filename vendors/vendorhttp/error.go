@@ -7,10 +7,12 @@
 package vendorhttp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -106,6 +108,37 @@ func Unreadable(vendor, endpoint string, raw []byte, err error) *AnswerError {
 		ae.Reason = "answer " + form.AnswerReason()
 	}
 	return ae
+}
+
+// WrongForm is what a vendor type's UnmarshalJSON returns for a value in
+// a form the document does not show: encoding/json adds the field's path,
+// and Unreadable then names the field. form says what was found ("string
+// not YYYY-MM-DD"); "" names b's JSON type. Never the value.
+func WrongForm(b []byte, form string, want any) error {
+	if form == "" {
+		form = jsonKind(b)
+	}
+	return &json.UnmarshalTypeError{Value: form, Type: reflect.TypeOf(want)}
+}
+
+func jsonKind(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // IsStatus reports whether err is a vendor Error with the given HTTP status.
