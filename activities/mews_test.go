@@ -324,8 +324,8 @@ func TestUpdateMewsSendsThePlaceOfIssue(t *testing.T) {
 	}
 }
 
-// A Mews answer in an undocumented form goes to staff as a refusal; a
-// retry would read the same answer.
+// A Mews answer in an undocumented form goes to staff as an unreadable
+// answer; a retry would read the same answer.
 func TestUpdateMewsUndocumentedAnswerIsNotRetried(t *testing.T) {
 	a := newMews(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -333,11 +333,14 @@ func TestUpdateMewsUndocumentedAnswerIsNotRetried(t *testing.T) {
 	}))
 	_, err := runUpdateMews(t, a, mewsInput())
 	var app *temporal.ApplicationError
-	if !errors.As(err, &app) || app.Type() != ErrVendorRefused || !app.NonRetryable() {
-		t.Fatalf("an undocumented answer must be a non-retryable %s: %v", ErrVendorRefused, err)
+	if !errors.As(err, &app) || app.Type() != ErrVendorAnswer || !app.NonRetryable() {
+		t.Fatalf("an undocumented answer must be a non-retryable %s: %v", ErrVendorAnswer, err)
+	}
+	if !strings.Contains(app.Message(), "HasOtaEmail") || strings.Contains(app.Message(), "Rossi") {
+		t.Errorf("staff must learn which field, without its value: %s", app.Message())
 	}
 	var fault VendorFault
-	if err := app.Details(&fault); err != nil || !strings.Contains(fault.Message, "HasOtaEmail") || strings.Contains(fault.Message, "Rossi") {
-		t.Errorf("staff must learn which field, without its value: %+v %v", fault, err)
+	if err := app.Details(&fault); err != nil || fault.Vendor != "mews" {
+		t.Errorf("staff must learn which vendor: %+v %v", fault, err)
 	}
 }

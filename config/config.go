@@ -8,6 +8,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 	// Branch time zones must resolve in minimal containers without zoneinfo.
 	_ "time/tzdata"
@@ -137,8 +138,8 @@ type Rules struct {
 	DocumentTypes         rules.DocumentTypes `toml:"-"`
 	AdultAge              int                 `toml:"adult_age"`
 	ConsentWhenUnanswered bool                `toml:"consent_when_unanswered"`
-	BonusPercent          decimal.Decimal     `toml:"bonus_percent"`
-	WelcomeBonus          decimal.Decimal     `toml:"welcome_bonus"`
+	BonusPercent          Amount              `toml:"bonus_percent"`
+	WelcomeBonus          Amount              `toml:"welcome_bonus"`
 	RealUseStatuses       []int               `toml:"real_use_statuses"`
 	CheckoutTime          string              `toml:"checkout_time"`
 	DepartureGrace        Duration            `toml:"departure_grace"`
@@ -172,6 +173,21 @@ func (d *Duration) UnmarshalText(b []byte) error {
 		return err
 	}
 	d.Duration = v
+	return nil
+}
+
+// Amount is a decimal in the configuration (a bonus, a percentage), read
+// by rules.ParseAmount in its Plain form: "5", "2.50", or a TOML number
+// written so (no exponent).
+type Amount struct{ decimal.Decimal }
+
+// UnmarshalText parses the amount.
+func (a *Amount) UnmarshalText(b []byte) error {
+	v, ok := rules.ParseAmount(string(b), rules.Plain)
+	if !ok {
+		return fmt.Errorf("%q is not a decimal like 2.50", b)
+	}
+	a.Decimal = v
 	return nil
 }
 

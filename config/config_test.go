@@ -439,3 +439,15 @@ func TestLookupSecretFromFile(t *testing.T) {
 		t.Error("a missing secret file must count as unset")
 	}
 }
+
+// A bonus is read by rules.ParseAmount's Plain form: a comma, an exponent
+// or spaces in its text are refused at start, naming the field.
+func TestBonusTextIsThePlainForm(t *testing.T) {
+	for _, bad := range []string{`"2,5"`, `"2.5e0"`, `" 2.5"`, `"2.5%"`} {
+		text := strings.Replace(validText(t), `bonus_percent = "2.5"`, `bonus_percent = `+bad, 1)
+		_, err := config.Parse("valid.toml", text, lookup(env))
+		if err == nil || !strings.Contains(err.Error(), "bonus_percent") {
+			t.Errorf("bonus_percent = %s: err = %v", bad, err)
+		}
+	}
+}

@@ -343,7 +343,7 @@ func (r *Rules) complete(at func(field string) func(string, ...any), types rules
 	if r.AdultAge < 14 || r.AdultAge > 25 {
 		at("rules.adult_age")("%d is outside 14 to 25", r.AdultAge)
 	}
-	if r.BonusPercent.IsNegative() || r.BonusPercent.GreaterThan(decimal.NewFromInt(100)) {
+	if r.BonusPercent.IsNegative() || r.BonusPercent.Decimal.GreaterThan(decimal.NewFromInt(100)) {
 		at("rules.bonus_percent")("must be between 0 and 100")
 	}
 	if r.WelcomeBonus.IsNegative() {

@@ -68,7 +68,7 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	branch := &config.Branch{
 		ID: "rome", Name: "Rome Centro", Country: "IT", TimeZone: "Europe/Rome", Location: rome,
 		PasscreatorAppConfigurationID: cfgID, TransactionValueProperty: "Transaction value",
-		Rules: config.Rules{BonusPercent: decimal.RequireFromString("5"), RealUseStatuses: []int{0, 2, 3, 4}},
+		Rules: config.Rules{BonusPercent: config.Amount{Decimal: decimal.RequireFromString("5")}, RealUseStatuses: []int{0, 2, 3, 4}},
 	}
 	cfg := &config.Group{
 		Loyalty:     config.Loyalty{AccountKeySecret: accountSecret},

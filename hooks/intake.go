@@ -13,6 +13,7 @@ import (
 
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
 	"github.com/guestflow/guestflow/vendors/passcreator"
 )
 
@@ -23,9 +24,9 @@ type IntakeScan struct {
 	DeviceScanID string `json:"deviceScanId"`
 	Barcode      string `json:"barcode"` // the card number or track read
 	BranchID     string `json:"branchId"`
-	// Value is the amount spent, as a decimal string (a JSON number is
-	// accepted too).
-	Value *decimal.Decimal `json:"value"`
+	// Value is the amount spent, as a decimal string ("12.50") or a JSON
+	// number, in rules.ParseAmount's Plain form.
+	Value *decimal.Decimal `json:"-"`
 	// Status, when sent, must be 3: guestflow's cards are not Passcreator
 	// passes, so Passcreator records every device scan as pass not found,
 	// and the card's account decides whether it earns a bonus.
@@ -91,10 +92,19 @@ func refusedByPasscreator(err error) bool {
 }
 
 func decodeIntake(body []byte) (IntakeScan, string) {
-	var req IntakeScan
+	var w struct {
+		IntakeScan
+		Value json.RawMessage `json:"value"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&req); err != nil {
-		return req, "body is not a scan object"
+	if err := dec.Decode(&w); err != nil {
+		return w.IntakeScan, "body is not a scan object"
+	}
+	req := w.IntakeScan
+	if text, ok := amountText(w.Value); ok {
+		if v, ok := rules.ParseAmount(text, rules.Plain); ok {
+			req.Value = &v
+		}
 	}
 	switch {
 	case !deviceScanID.MatchString(req.DeviceScanID):
@@ -111,4 +121,20 @@ func decodeIntake(body []byte) (IntakeScan, string) {
 		return req, "status: leave it out; a guestflow card is no Passcreator pass, so the scan is recorded as 3 (pass not found)"
 	}
 	return req, ""
+}
+
+// amountText is the text of a JSON string or number; false for anything
+// else (null, an object, a boolean).
+func amountText(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	var text string
+	switch {
+	case len(raw) == 0:
+		return "", false
+	case raw[0] == '"':
+		return text, json.Unmarshal(raw, &text) == nil
+	case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+		return string(raw), true
+	}
+	return "", false
 }

@@ -24,8 +24,8 @@ type Passcreator interface {
 // sourceWebhook labels the metrics of scans Passcreator's webhook delivers.
 const sourceWebhook = "passcreator_webhook"
 
-// passcreatorWebhook takes Passcreator's app_scan_created deliveries and
-// hands each scan to the account holding the card. The account records
+// passcreatorWebhook takes Passcreator's app_scan_created deliveries, one
+// scan each, and hands the scan to the account holding the card. The account records
 // each appScanId once, so a scan the poll also finds is credited once, and
 // a redelivery after a 503 is harmless.
 func (s *server) passcreatorWebhook(c *gin.Context) {
@@ -39,46 +39,39 @@ func (s *server) passcreatorWebhook(c *gin.Context) {
 		s.refuse(c, http.StatusUnauthorized, "unauthorized")
 		return
 	}
-	ev, err := passcreator.ParseScanEvent(body)
+	ps, err := passcreator.ParseScanEvent(body)
 	if err != nil {
 		s.refuse(c, http.StatusBadRequest, "not an app scan event")
 		return
 	}
-	if ev.Event != "" && ev.Event != passcreator.EventAppScanCreated {
-		c.JSON(http.StatusOK, gin.H{"ignored": ev.Event})
+	b, ok := s.outlets[ps.AppConfigurationID]
+	if !ok {
+		s.metrics.skipped.WithLabelValues(sourceWebhook, "unknown_configuration").Inc()
+		s.Logger.WarnContext(c.Request.Context(), "scan of an app configuration no branch uses",
+			"app_scan_id", ps.AppScanID, "app_configuration_id", ps.AppConfigurationID)
+		c.JSON(http.StatusOK, gin.H{"delivered": 0, "unknownCards": 0, "skipped": 1})
 		return
 	}
-	var delivered, unknown, skipped int
-	for _, ps := range ev.Scans {
-		b, ok := s.outlets[ps.AppConfigurationID]
-		if !ok {
-			skipped++
-			s.metrics.skipped.WithLabelValues(sourceWebhook, "unknown_configuration").Inc()
-			s.Logger.WarnContext(c.Request.Context(), "scan of an app configuration no branch uses",
-				"app_scan_id", ps.AppScanID, "app_configuration_id", ps.AppConfigurationID)
-			continue
-		}
-		value, err := s.transactionValue(c, b, ps)
-		if err != nil {
-			s.passcreatorFailed(c, err)
-			return
-		}
-		at, err := ps.CreatedAt(s.Config.Passcreator.Location)
-		if err != nil {
-			at = s.Now()
-		}
-		scan := scanAt(b, ps.AppScanID, ps.ScannedBarcodeValue, int(ps.ScanStatus), value, at)
-		switch found, err := s.deliver(c, scan); {
-		case err != nil:
-			s.retryLater(c, err, "deliver-scan")
-			return
-		case found:
-			delivered++
-		default:
-			unknown++
-		}
+	value, err := s.transactionValue(c, b, ps)
+	if err != nil {
+		s.passcreatorFailed(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, gin.H{"delivered": delivered, "unknownCards": unknown, "skipped": skipped})
+	at, err := ps.CreatedAt(s.Config.Passcreator.Location)
+	if err != nil {
+		at = s.Now()
+	}
+	scan := scanAt(b, ps.AppScanID, ps.ScannedBarcodeValue, int(ps.ScanStatus), value, at)
+	found, err := s.deliver(c, scan)
+	if err != nil {
+		s.retryLater(c, err, "deliver-scan")
+		return
+	}
+	delivered, unknown := 0, 1
+	if found {
+		delivered, unknown = 1, 0
+	}
+	c.JSON(http.StatusOK, gin.H{"delivered": delivered, "unknownCards": unknown, "skipped": 0})
 }
 
 // transactionValue reads the branch's transaction value property of the
@@ -121,7 +114,7 @@ func (s *server) deliver(c *gin.Context, scan lifecycle.Scan) (found bool, err e
 func scanAt(b *config.Branch, appScanID, barcode string, status int, value *decimal.Decimal, at time.Time) lifecycle.Scan {
 	return lifecycle.Scan{
 		AppScanID: appScanID, BranchID: b.ID, Barcode: barcode, Status: status, Value: value, At: at.UTC(),
-		BonusPercent: b.Rules.BonusPercent, RealUseStatuses: b.Rules.RealUseStatuses,
+		BonusPercent: b.Rules.BonusPercent.Decimal, RealUseStatuses: b.Rules.RealUseStatuses,
 	}
 }
 

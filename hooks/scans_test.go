@@ -24,7 +24,6 @@ import (
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/hooks"
 	"github.com/guestflow/guestflow/lifecycle"
-	"github.com/guestflow/guestflow/vendors/passcreator"
 	"github.com/guestflow/guestflow/vendors/sandboxkit"
 )
 
@@ -33,27 +32,25 @@ import (
 const signatureHeader = "X-Passcreator-Signature"
 
 type scanEvent struct {
-	event, id, config, barcode, value string
-	status                            int
+	id, config, barcode, value string
+	status                     int
 }
 
-// signedScanEvent is an app_scan_created delivery signed with our key, the
-// scan in the list endpoint's shape, its value under property id 1.
+// signedScanEvent is an app_scan_created delivery as Passcreator's App Scan
+// Created page documents it (the scan's fields in one JSON object), signed
+// with our key in hex, the scan's value under property id 1.
 func signedScanEvent(s scanEvent) request {
-	if s.event == "" {
-		s.event = passcreator.EventAppScanCreated
-	}
 	props := []map[string]any{{"id": 0, "value": "table 4"}}
 	if s.value != "" {
 		props = append(props, map[string]any{"id": 1, "value": s.value})
 	}
-	body, _ := json.Marshal(map[string]any{"event": s.event, "data": map[string]any{
+	body, _ := json.Marshal(map[string]any{
 		"appScanId": s.id, "appConfigurationId": s.config, "scannedBarcodeValue": s.barcode,
 		"scanStatus": s.status, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
-		"passId": "", "deviceName": "Bar iPad", "additionalPropertiesScan": props,
-	}})
+		"passId": nil, "deviceName": "Bar iPad", "additionalPropertiesScan": props,
+	})
 	return request{path: hooks.PasscreatorWebhookPath, body: string(body),
-		header: map[string]string{signatureHeader: "sha256=" + sign(body)}}
+		header: map[string]string{signatureHeader: sign(body)}}
 }
 
 func sign(body []byte) string {
@@ -161,19 +158,24 @@ func TestPasscreatorWebhookRefusals(t *testing.T) {
 	unsigned.header = nil
 	wrongHeader := good
 	wrongHeader.header = map[string]string{"X-Other-Signature": good.header[signatureHeader]}
-	garbage := request{path: hooks.PasscreatorWebhookPath, body: `{"hello": "world"}`,
-		header: map[string]string{signatureHeader: sign([]byte(`{"hello": "world"}`))}}
-	other := signedScanEvent(scanEvent{event: "pass_created", id: "pc-other-1", config: e.configID, barcode: "1"})
+	signed := func(body string) request {
+		return request{path: hooks.PasscreatorWebhookPath, body: body, header: map[string]string{signatureHeader: sign([]byte(body))}}
+	}
+	garbage := signed(`{"hello": "world"}`)
+	enveloped := signed(`{"event": "app_scan_created", "data": ` + good.body + `}`)
+	prefixed := good
+	prefixed.header = map[string]string{signatureHeader: "sha256=" + good.header[signatureHeader]}
 
 	for name, tt := range map[string]struct {
 		r    request
 		want int
 	}{
-		"tampered body":       {tampered, 401},
-		"no signature":        {unsigned, 401},
-		"signature elsewhere": {wrongHeader, 401},
-		"signed, not a scan":  {garbage, 400},
-		"another event":       {other, 200},
+		"tampered body":                    {tampered, 401},
+		"no signature":                     {unsigned, 401},
+		"signature elsewhere":              {wrongHeader, 401},
+		"signed, not a scan":               {garbage, 400},
+		"an undocumented envelope":         {enveloped, 400},
+		"an undocumented signature prefix": {prefixed, 401},
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := e.do(tt.r)
@@ -318,9 +320,15 @@ func TestIntakeRefusals(t *testing.T) {
 		"no value":             {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome"}`), 400},
 		"value not a number":   {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "ten"}`), 400},
 		"negative value":       {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "-1"}`), 400},
-		"status out of range":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
-		"a pass known":         {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
-		"oversize":             {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
+		// rules.ParseAmount's Plain form only: no exponent, comma or space.
+		"value with an exponent":  {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1e3"}`), 400},
+		"number with an exponent": {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": 1e3}`), 400},
+		"value with a comma":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "10,50"}`), 400},
+		"value with a space":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": " 10"}`), 400},
+		"value as a boolean":      {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": true}`), 400},
+		"status out of range":     {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 9}`), 400},
+		"a pass known":            {body(`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": "1", "status": 2}`), 400},
+		"oversize":                {body(`{"deviceScanId": "d1", "barcode": "` + strings.Repeat("1", hooks.DefaultMaxBody) + `"}`), 413},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -8,51 +8,6 @@ import (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func TestParseAmount(t *testing.T) {
-	tests := []struct {
-		in     string
-		want   string
-		wantOK bool
-	}{
-		{"12.50", "12.5", true},
-		{"12,50", "12.5", true},
-		{" 12 ", "12", true},
-		{"0", "0", true},
-		{"-3.20", "-3.2", true},
-		{"+3.20", "3.2", true},
-		{"1.234,56", "1234.56", true},
-		{"1,234.56", "1234.56", true},
-		{"1,234", "1.234", true},
-		{"1.234.567", "1234567", true},
-		{"1,234,567", "1234567", true},
-		{"1.234.567,89", "1234567.89", true},
-		{"", "", false},
-		{"-", "", false},
-		{"abc", "", false},
-		{"€12", "", false},
-		{"12 EUR", "", false},
-		{"1e3", "", false},
-		{"12.", "", false},
-		{".5", "", false},
-		{"1,234,56.7", "1234567.8", false},
-		{"1.2,3,4", "", false},
-		{"12,34,567", "", false},
-		{"1.23.456", "", false},
-		{"1,234.5,6", "", false},
-		{"1234,567.8", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := ParseAmount(tt.in)
-		if ok != tt.wantOK {
-			t.Errorf("ParseAmount(%q) ok = %v, want %v", tt.in, ok, tt.wantOK)
-			continue
-		}
-		if ok && !got.Equal(dec(tt.want)) {
-			t.Errorf("ParseAmount(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestCents(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"0.125", "0.13"},
@@ -68,42 +23,55 @@ func TestCents(t *testing.T) {
 	}
 }
 
-func TestParseDecimal(t *testing.T) {
+// One function reads money: the vendors' plain form, and with Typed also
+// a comma decimal, never grouping, signs or spaces.
+func TestParseAmount(t *testing.T) {
 	tests := []struct {
-		in     string
-		want   string
-		wantOK bool
+		in           string
+		want         string
+		plain, type_ bool
 	}{
-		{"300.00", "300", true},
-		{"12.5", "12.5", true},
-		{"5", "5", true},
-		{"0", "0", true},
-		{"-3.20", "-3.2", true},
-		{"17.88", "17.88", true},
-		{"", "", false},
-		{"-", "", false},
-		{"12,50", "", false},
-		{"1,234.56", "", false},
-		{"1.234.567", "", false},
-		{" 12", "", false},
-		{"12 ", "", false},
-		{"+3", "", false},
-		{"1e3", "", false},
-		{"12.", "", false},
-		{".5", "", false},
-		{"--5", "", false},
-		{"0x1F", "", false},
-		{"NaN", "", false},
-		{"١٢", "", false}, // Arabic-Indic digits
+		{"300.00", "300", true, true},
+		{"12.5", "12.5", true, true},
+		{"5", "5", true, true},
+		{"0", "0", true, true},
+		{"-3.20", "-3.2", true, true},
+		{"17.88", "17.88", true, true},
+		{"12,50", "12.5", false, true},
+		{"-3,2", "-3.2", false, true},
+		{"", "", false, false},
+		{"-", "", false, false},
+		{",", "", false, false},
+		{"12,", "", false, false},
+		{",5", "", false, false},
+		{"1,234.56", "", false, false},
+		{"1.234,56", "", false, false},
+		{"1,234,567", "", false, false},
+		{"1.234.567", "", false, false},
+		{" 12", "", false, false},
+		{"12 ", "", false, false},
+		{"1 234,50", "", false, false},
+		{"+3", "", false, false},
+		{"1e3", "", false, false},
+		{"12.", "", false, false},
+		{".5", "", false, false},
+		{"--5", "", false, false},
+		{"0x1F", "", false, false},
+		{"NaN", "", false, false},
+		{"€12", "", false, false},
+		{"12 EUR", "", false, false},
+		{"١٢", "", false, false}, // Arabic-Indic digits
 	}
 	for _, tt := range tests {
-		got, ok := ParseDecimal(tt.in)
-		if ok != tt.wantOK {
-			t.Errorf("ParseDecimal(%q) ok = %v, want %v", tt.in, ok, tt.wantOK)
-			continue
-		}
-		if ok && !got.Equal(dec(tt.want)) {
-			t.Errorf("ParseDecimal(%q) = %s, want %s", tt.in, got, tt.want)
+		for form, wantOK := range map[AmountForm]bool{Plain: tt.plain, Typed: tt.type_} {
+			got, ok := ParseAmount(tt.in, form)
+			if ok != wantOK {
+				t.Errorf("ParseAmount(%q, %d) ok = %v, want %v", tt.in, form, ok, wantOK)
+				continue
+			}
+			if ok && !got.Equal(dec(tt.want)) {
+				t.Errorf("ParseAmount(%q, %d) = %s, want %s", tt.in, form, got, tt.want)
+			}
 		}
 	}
 }

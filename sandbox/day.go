@@ -40,7 +40,7 @@ func scenarioOptions(g *config.Group, s settings, now time.Time) (scenario.Optio
 			AcceptedDocuments:             accepted,
 			AdultAge:                      b.Rules.AdultAge,
 			ConsentWhenUnanswered:         b.Rules.ConsentWhenUnanswered,
-			BonusPercent:                  b.Rules.BonusPercent,
+			BonusPercent:                  b.Rules.BonusPercent.Decimal,
 			RealUseStatuses:               b.Rules.RealUseStatuses,
 		})
 	}

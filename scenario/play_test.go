@@ -135,7 +135,7 @@ func amount(t *testing.T, raw json.RawMessage) decimal.Decimal {
 	if json.Unmarshal(raw, &text) != nil {
 		text = string(raw)
 	}
-	v, ok := rules.ParseAmount(text)
+	v, ok := rules.ParseAmount(text, rules.Typed)
 	require.True(t, ok, "transaction value %s", raw)
 	return v
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -80,11 +79,10 @@ func (c *Client) ForEnterprise(accessToken string) *Client {
 // call POSTs req to operation ("customers/getAll") with the credentials
 // added to its body, and decodes the answer into out.
 //
-// An answer that is not in a form the document shows is refused as a
-// *vendorhttp.Error with Mews' 200 and the reason (field names and types,
-// no values) as its Message: the same call would get the same answer, so
-// it goes to staff instead of being retried. Mews documents no request id
-// for a successful call, so there is none to carry.
+// An answer that is not in a form the document shows is a
+// *vendorhttp.AnswerError naming the field or form, never a value: the same
+// call would get the same answer, so it goes to staff instead of being
+// retried. Mews documents no request id for a successful call.
 func (c *Client) call(ctx context.Context, operation string, req, out any) error {
 	body, err := c.withCredentials(req)
 	if err != nil {
@@ -96,34 +94,8 @@ func (c *Client) call(ctx context.Context, operation string, req, out any) error
 		Endpoint: endpoint,
 		Path:     apiPrefix + operation,
 		Body:     body,
-		Inspect: func(_ http.Header, raw []byte) error {
-			if out == nil || len(bytes.TrimSpace(raw)) == 0 {
-				return nil
-			}
-			if err := json.Unmarshal(raw, out); err != nil {
-				return &vendorhttp.Error{Vendor: vendorName, Endpoint: endpoint, Status: http.StatusOK,
-					Message: "answer not in a documented form: " + formProblem(err), Err: err}
-			}
-			return nil
-		},
+		Out:      out,
 	})
-}
-
-// formProblem says what in an answer could not be read, without any value
-// from it.
-func formProblem(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var form formError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("not JSON at offset %d", syn.Offset)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
-	case errors.As(err, &form):
-		return form.Error()
-	}
-	return "a value could not be read"
 }
 
 // withCredentials merges the three fields every Mews body starts with into

@@ -628,19 +628,20 @@ func TestGetCustomersAsksForActiveCustomersByDefault(t *testing.T) {
 	}
 }
 
-// An answer in a form the document does not show fails the call as a
-// refusal, not worth retrying, saying which field without its value.
-func TestUndocumentedAnswerIsARefusal(t *testing.T) {
+// An answer in a form the document does not show fails the call as an
+// unreadable answer, not worth retrying, saying which field without its
+// value.
+func TestUndocumentedAnswerIsUnreadable(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"Customers":[{"Id":"fadd5bb6-b428-45d5-94f8-fd0d89fece6d","LastName":"Rossi","IsActive":"yes"}],"Documents":[]}`))
 	}))
 	t.Cleanup(srv.Close)
 	_, err := clientFor(srv.URL, hotelA).GetCustomers(context.Background(), GetCustomersRequest{Emails: []string{"x@example.com"}})
-	ve := asVendorError(t, err)
-	assert.False(t, ve.Retryable(), "the same call gets the same answer")
-	assert.Contains(t, ve.Message, "IsActive")
-	assert.NotContains(t, ve.Message, "yes")
-	assert.NotContains(t, ve.Message, "Rossi")
+	var ae *vendorhttp.AnswerError
+	require.ErrorAs(t, err, &ae)
+	assert.Contains(t, ae.Reason, "IsActive")
+	assert.NotContains(t, err.Error(), "yes")
+	assert.NotContains(t, err.Error(), "Rossi")
 	assertNoPersonalData(t, err)
 }

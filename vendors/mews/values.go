@@ -13,6 +13,10 @@ type formError string
 
 func (e formError) Error() string { return "mews: " + string(e) }
 
+// AnswerReason makes an answer holding the value a *vendorhttp.AnswerError
+// with this reason.
+func (e formError) AnswerReason() string { return string(e) }
+
 const errDate = formError("date is not ISO 8601")
 
 // Date is a calendar date (a birth date, a document's expiry). Mews sends

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // Passcreator is a PHP application: integers and booleans that the document
@@ -24,14 +26,23 @@ func (n *FlexInt) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// FlexBool is a boolean that also decodes from 0/1, "0"/"1", "true"/"false",
-// "yes"/"no", "" or null (false).
+// FlexBool is a boolean as Passcreator's pages write it: true or false,
+// or the same words as a JSON string (the App Scan Created webhook page
+// types passVoided "string" where the scan list shows a boolean). null is
+// no value, false. Anything else (0, 1, "yes", "on", "") is not in the
+// document and fails the answer, naming the field.
 type FlexBool bool
 
 func (f *FlexBool) UnmarshalJSON(b []byte) error {
-	v, err := decodeBool(b)
-	*f = FlexBool(v)
-	return err
+	switch string(bytes.TrimSpace(b)) {
+	case "true", `"true"`:
+		*f = true
+	case "false", `"false"`, "null":
+		*f = false
+	default:
+		return vendorhttp.WrongForm(b, "", true)
+	}
+	return nil
 }
 
 func decodeInt(b []byte) (int, error) {
@@ -57,23 +68,6 @@ func decodeInt(b []byte) (int, error) {
 		return 0, fmt.Errorf("passcreator: %.20q is not an integer", s)
 	}
 	return int(f), nil
-}
-
-func decodeBool(b []byte) (bool, error) {
-	b = bytes.TrimSpace(b)
-	s := string(b)
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return false, err
-		}
-	}
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "1", "yes", "on":
-		return true, nil
-	case "false", "0", "no", "off", "", "null":
-		return false, nil
-	}
-	return false, fmt.Errorf("passcreator: %.20q is not a boolean", s)
 }
 
 // quoteNumbers rewrites the named fields of a JSON object, and the elements

@@ -165,7 +165,6 @@ func TestGoldenListAppScans(t *testing.T) {
 			"5cb1a40ac68f80.15012600": passcreator.TextValue("John Doe"),
 			"600fcc67eb2a77.20005647": passcreator.TextValue("example@example.com"),
 		},
-		StoredValue: nil,
 	}, got.Results[0])
 	second := got.Results[1]
 	assert.Equal(t, "90af53f3-5eee-48ca-949f-348d32551445", second.AppScanID)

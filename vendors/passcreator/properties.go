@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/rules"
 )
 
 // PropertyType is the kind of an additional property asked for at a scan.
@@ -103,44 +105,15 @@ func (v PropertyValue) Text() string {
 	return string(v.raw)
 }
 
-// Decimal reads a numeric value written as 12.5, "12.50" or "12,50" (staff
-// type what their keyboard has). It never goes through float64.
+// Decimal reads a numeric value as rules.ParseAmount's Typed form: 12.5,
+// "12.50", or "12,50" (staff type what their keyboard has). It never goes
+// through float64; grouping, spaces and exponents are refused.
 func (v PropertyValue) Decimal() (decimal.Decimal, error) {
 	if len(v.raw) > 0 && (v.raw[0] == 't' || v.raw[0] == 'f' || v.raw[0] == '{' || v.raw[0] == '[') {
 		return decimal.Zero, errors.New("passcreator: property value is not a number")
 	}
-	return parseAmount(v.Text())
-}
-
-// Bool reads a boolean value written as true, 1, "1", "true" or "yes".
-func (v PropertyValue) Bool() (bool, error) {
-	if len(v.raw) == 0 {
-		return false, nil
-	}
-	return decodeBool(v.raw)
-}
-
-// parseAmount accepts a dot or a comma as decimal separator; when both occur
-// the last one is the decimal separator and the other groups thousands.
-func parseAmount(s string) (decimal.Decimal, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if s == "" {
-		return decimal.Zero, errors.New("passcreator: property value is empty")
-	}
-	dot, comma := strings.LastIndex(s, "."), strings.LastIndex(s, ",")
-	switch {
-	case dot >= 0 && comma >= 0 && comma > dot:
-		s = strings.ReplaceAll(s, ".", "")
-		s = strings.Replace(s, ",", ".", 1)
-	case dot >= 0 && comma >= 0:
-		s = strings.ReplaceAll(s, ",", "")
-	case strings.Count(s, ",") == 1:
-		s = strings.Replace(s, ",", ".", 1)
-	case comma >= 0:
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	d, err := decimal.NewFromString(s)
-	if err != nil {
+	d, ok := rules.ParseAmount(v.Text(), rules.Typed)
+	if !ok {
 		return decimal.Zero, errors.New("passcreator: property value is not a number")
 	}
 	return d, nil

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // AppScan is one scan of a pass at an outlet, as Passcreator lists it.
@@ -16,25 +14,26 @@ import (
 // describe the pass and may hold the guest's personal data: log AppScanID,
 // PassID and AppConfigurationID only.
 type AppScan struct {
-	ScanStatus               ScanStatus       `json:"scanStatus"`
-	CreatedOn                Timestamp        `json:"createdOn"` // account time zone
-	CreatedOnUTC             Timestamp        `json:"createdOnUtc"`
-	PassID                   string           `json:"passId"` // empty when the pass was not found
-	PassGeneratedID          string           `json:"passGeneratedId"`
-	PassSearchString         string           `json:"passSearchString"` // pass data fields joined by pipes
-	PassData                 string           `json:"passData"`
-	PassVoided               FlexBool         `json:"passVoided"`
-	PassUserProvidedID       string           `json:"passUserProvidedId"`
-	PassTemplateGUID         string           `json:"passTemplateGuid"`
-	PassTemplateName         string           `json:"passTemplateName"`
-	AppConfigurationID       string           `json:"appConfigurationId"`
-	Place                    string           `json:"place"`
-	ScannedBarcodeValue      string           `json:"scannedBarcodeValue"` // the card number or track read
-	AppScanID                string           `json:"appScanId"`
-	DeviceName               string           `json:"deviceName"`
-	AdditionalPropertiesScan ScanProperties   `json:"additionalPropertiesScan"`
-	AdditionalProperties     PassProperties   `json:"additionalProperties"`
-	StoredValue              *decimal.Decimal `json:"storedValue"` // nil when the pass has none
+	ScanStatus               ScanStatus     `json:"scanStatus"`
+	CreatedOn                Timestamp      `json:"createdOn"` // account time zone
+	CreatedOnUTC             Timestamp      `json:"createdOnUtc"`
+	PassID                   string         `json:"passId"` // empty when the pass was not found
+	PassGeneratedID          string         `json:"passGeneratedId"`
+	PassSearchString         string         `json:"passSearchString"` // pass data fields joined by pipes
+	PassData                 string         `json:"passData"`
+	PassVoided               FlexBool       `json:"passVoided"`
+	PassUserProvidedID       string         `json:"passUserProvidedId"`
+	PassTemplateGUID         string         `json:"passTemplateGuid"`
+	PassTemplateName         string         `json:"passTemplateName"`
+	AppConfigurationID       string         `json:"appConfigurationId"`
+	Place                    string         `json:"place"`
+	ScannedBarcodeValue      string         `json:"scannedBarcodeValue"` // the card number or track read
+	AppScanID                string         `json:"appScanId"`
+	DeviceName               string         `json:"deviceName"`
+	AdditionalPropertiesScan ScanProperties `json:"additionalPropertiesScan"`
+	AdditionalProperties     PassProperties `json:"additionalProperties"`
+	// storedValue (number | null) is not read: guestflow keeps no money
+	// of Passcreator's passes.
 }
 
 // The string fields of a scan that a server might send as numbers.

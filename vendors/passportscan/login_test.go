@@ -110,11 +110,10 @@ func TestLoginAnswerWithoutToken(t *testing.T) {
 	defer srv.Close()
 	_, err := passportscan.New(passportscan.Options{BaseURL: srv.URL}).
 		Reservations(context.Background(), passportscan.ReservationsQuery{ArrivalDate: arrival})
-	var ve *vendorhttp.Error
-	require.ErrorAs(t, err, &ve)
-	assert.False(t, ve.Retryable())
-	assert.Equal(t, "req-login", ve.RequestID)
-	assert.Contains(t, ve.Message, "no token")
+	var ae *vendorhttp.AnswerError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "req-login", ae.RequestID)
+	assert.Contains(t, ae.Reason, "no token")
 }
 
 // A token without exp is kept until the API refuses it; after the re-login

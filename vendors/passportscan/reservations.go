@@ -104,7 +104,6 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 		url.QueryEscape(q.ArrivalDate), all, page, limit)
 	const endpoint = "GET /v1/reservations"
 	var out ReservationPage
-	var answer error
 	err := cl.authorized(ctx, vendorhttp.Call{
 		Method:   http.MethodGet,
 		Endpoint: endpoint,
@@ -113,14 +112,10 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 		// A change poll moves the key's change mark: sent twice, the
 		// second answer is empty and the first one's changes are lost.
 		NotReplayable: !q.AllCustomers,
-		Inspect: func(h http.Header, raw []byte) error {
-			answer = decodeInto(endpoint, h, raw, &out)
-			return answer
+		Inspect: func(_ http.Header, raw []byte) error {
+			return decodeInto(endpoint, raw, &out)
 		},
 	})
-	if answer != nil {
-		return nil, answer
-	}
 	if err != nil {
 		return nil, err
 	}

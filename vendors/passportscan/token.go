@@ -69,7 +69,6 @@ func (cl *Client) forget(tok string) {
 func (cl *Client) login(ctx context.Context) (token, error) {
 	const endpoint = "POST /v1/service/login"
 	var value string
-	var answer error
 	err := cl.http.Do(ctx, vendorhttp.Call{
 		Method:   http.MethodPost,
 		Endpoint: endpoint,
@@ -78,14 +77,11 @@ func (cl *Client) login(ctx context.Context) (token, error) {
 		Body:     loginRequest{PublicKey: cl.apiKey, AccountID: cl.accountID},
 		Inspect: func(h http.Header, body []byte) error {
 			if value = tokenFromAnswer(h, body); value == "" {
-				answer = undocumented(endpoint, h, body, "login answer holds no token")
+				return &vendorhttp.AnswerError{Vendor: Vendor, Endpoint: endpoint, Reason: "login answer holds no token"}
 			}
-			return answer
+			return nil
 		},
 	})
-	if answer != nil {
-		return token{}, answer
-	}
 	if err != nil {
 		return token{}, err
 	}

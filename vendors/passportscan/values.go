@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // ID is an identifier, which the sample sends as a number ("id": 1858,
@@ -17,7 +19,7 @@ type ID string
 func (id *ID) UnmarshalJSON(b []byte) error {
 	s, err := stringOrNumber(b)
 	if err != nil {
-		return wrongForm(b, "", *id)
+		return vendorhttp.WrongForm(b, "", *id)
 	}
 	*id = ID(s)
 	return nil
@@ -37,7 +39,7 @@ type Text string
 func (t *Text) UnmarshalJSON(b []byte) error {
 	var s *string
 	if json.Unmarshal(b, &s) != nil {
-		return wrongForm(b, "", *t)
+		return vendorhttp.WrongForm(b, "", *t)
 	}
 	*t = ""
 	if s != nil {
@@ -53,7 +55,7 @@ type Count int
 func (c *Count) UnmarshalJSON(b []byte) error {
 	var n *int
 	if json.Unmarshal(b, &n) != nil {
-		return wrongForm(b, "", *c)
+		return vendorhttp.WrongForm(b, "", *c)
 	}
 	*c = 0
 	if n != nil {
@@ -93,14 +95,14 @@ type Date string
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s *string
 	if json.Unmarshal(b, &s) != nil {
-		return wrongForm(b, "", *d)
+		return vendorhttp.WrongForm(b, "", *d)
 	}
 	*d = ""
 	if s == nil {
 		return nil
 	}
 	if _, err := time.Parse(time.DateOnly, *s); err != nil {
-		return wrongForm(b, "string not YYYY-MM-DD", *d)
+		return vendorhttp.WrongForm(b, "string not YYYY-MM-DD", *d)
 	}
 	*d = Date(*s)
 	return nil
@@ -122,7 +124,7 @@ type Timestamp string
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	s, err := stringOrNumber(b)
 	if err != nil {
-		return wrongForm(b, "", *t)
+		return vendorhttp.WrongForm(b, "", *t)
 	}
 	*t = Timestamp(s)
 	return nil
@@ -172,7 +174,7 @@ func (f Flag) Known() bool { return f.set }
 func (f *Flag) UnmarshalJSON(b []byte) error {
 	var v *bool
 	if json.Unmarshal(b, &v) != nil {
-		return wrongForm(b, "", *f)
+		return vendorhttp.WrongForm(b, "", *f)
 	}
 	*f = Flag{}
 	if v != nil {
@@ -194,7 +196,7 @@ type Gender string
 func (g *Gender) UnmarshalJSON(b []byte) error {
 	var s *string
 	if json.Unmarshal(b, &s) != nil {
-		return wrongForm(b, "", *g)
+		return vendorhttp.WrongForm(b, "", *g)
 	}
 	*g = ""
 	if s != nil {

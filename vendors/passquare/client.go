@@ -1,11 +1,8 @@
 package passquare
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -83,35 +80,27 @@ func (c *Client) post(ctx context.Context, endpoint string, body, out any) error
 }
 
 // send is post with the in-body refusal check optional, for read_customer,
-// whose "no" is an unknown customer rather than a refusal. A 2xx answer that
-// is not in the documented form fails as a *vendorhttp.Error with status
-// 200 (not retryable: the same answer would come again) carrying what could
-// not be read and the request id.
+// whose "no" is an unknown customer rather than a refusal. A documented
+// refusal in a 2xx answer is a *vendorhttp.Error with status 200 (not
+// retryable, the vendor's message for staff); an answer not in the
+// documented form is a *vendorhttp.AnswerError naming what could not be
+// read. Both carry the request id.
 func (c *Client) send(ctx context.Context, endpoint string, body, out any, checkRefusal bool) error {
-	var answer error
 	call := vendorhttp.Call{
 		Method:   http.MethodPost,
 		Endpoint: endpoint,
 		Path:     strings.TrimPrefix(endpoint, "POST "),
 		Body:     body,
-		Inspect: func(h http.Header, raw []byte) error {
-			_, requestID := vendorhttp.ErrorText(raw, h)
-			if checkRefusal {
-				if msg, no := refusalIn(raw); no {
-					answer = &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK, Message: msg, RequestID: requestID}
-					return answer
-				}
-			}
-			if out == nil || len(bytes.TrimSpace(raw)) == 0 {
-				return nil
-			}
-			if err := json.Unmarshal(raw, out); err != nil {
-				answer = &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK,
-					Message: "undocumented answer: " + unreadable(err), RequestID: requestID}
-				return answer
+		Out:      out,
+	}
+	if checkRefusal {
+		call.Inspect = func(h http.Header, raw []byte) error {
+			if msg, no := refusalIn(raw); no {
+				_, requestID := DecodeError(raw, h)
+				return &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Status: http.StatusOK, Message: msg, RequestID: requestID}
 			}
 			return nil
-		},
+		}
 	}
 	if c.pace != nil {
 		if err := c.pace.wait(ctx); err != nil {
@@ -119,28 +108,7 @@ func (c *Client) send(ctx context.Context, endpoint string, body, out any, check
 		}
 		defer c.pace.done()
 	}
-	err := c.http.Do(ctx, call)
-	if answer != nil {
-		return answer
-	}
-	return err
-}
-
-// unreadable says what in an answer could not be read, never a value: the
-// answers hold phones and names.
-func unreadable(err error) string {
-	var fe *FieldError
-	var typ *json.UnmarshalTypeError
-	var syn *json.SyntaxError
-	switch {
-	case errors.As(err, &fe):
-		return fe.Field + ": " + fe.Reason
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q is a JSON %s", typ.Field, typ.Value)
-	case errors.As(err, &syn):
-		return fmt.Sprintf("not JSON (offset %d)", syn.Offset)
-	}
-	return "a field of an unexpected JSON type"
+	return c.http.Do(ctx, call)
 }
 
 // refusalIn reads the documented ways a backend says no inside a 2xx answer:

@@ -40,7 +40,7 @@ func TestOutcomeForms(t *testing.T) {
 }
 
 // Amounts are read in the document's forms only: a decimal string or a
-// JSON number, in the plain form rules.ParseDecimal reads.
+// JSON number, in the Plain form rules.ParseAmount reads.
 func TestAmountForms(t *testing.T) {
 	cases := []struct {
 		in   string

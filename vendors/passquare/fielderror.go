@@ -19,4 +19,8 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return ErrInvalid }
 
+// AnswerReason makes an answer holding the field a *vendorhttp.AnswerError
+// with this reason.
+func (e *FieldError) AnswerReason() string { return e.Field + ": " + e.Reason }
+
 func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }

@@ -3,11 +3,11 @@ package passquare
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // Passquare's documentation is loose about JSON types: amounts appear as
@@ -15,8 +15,6 @@ import (
 // "message ... //bool", card numbers look numeric. The decoders here read the
 // forms the document shows; anything else fails the call as an undocumented
 // answer rather than being guessed at.
-
-var errShape = errors.New("unexpected JSON type")
 
 // flexString reads a JSON string or number as text; null gives "".
 type flexString string
@@ -35,7 +33,7 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
 		*s = flexString(b)
 	default:
-		return errShape
+		return vendorhttp.WrongForm(b, "", "")
 	}
 	return nil
 }
@@ -53,7 +51,7 @@ func strs(in []flexString) []string {
 
 // flexAmount reads an amount in the forms the document shows: a decimal
 // string ("300.00", the examples) or a JSON number (the "float" of the
-// field comments), both in rules.ParseDecimal's plain form. Absent and null
+// field comments), both in rules.ParseAmount's Plain form. Absent and null
 // leave it unset; anything else ("", "12,50", true) is kept as bad so the
 // caller can name the field.
 type flexAmount struct {
@@ -75,7 +73,7 @@ func (a *flexAmount) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	d, ok := rules.ParseDecimal(text)
+	d, ok := rules.ParseAmount(text, rules.Plain)
 	*a = flexAmount{d: d, set: ok, bad: !ok}
 	return nil
 }
@@ -126,7 +124,7 @@ func (o *Outcome) UnmarshalJSON(b []byte) error {
 	case b[0] == '"':
 		return json.Unmarshal(b, &o.Message)
 	default:
-		return errShape
+		return vendorhttp.WrongForm(b, "", true)
 	}
 	return nil
 }
@@ -137,7 +135,7 @@ type flexBool bool
 func (f *flexBool) UnmarshalJSON(b []byte) error {
 	var o Outcome
 	if err := o.UnmarshalJSON(b); err != nil || o.Message != "" {
-		return errShape
+		return vendorhttp.WrongForm(b, "", true)
 	}
 	*f = flexBool(o.OK)
 	return nil

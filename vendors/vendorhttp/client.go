@@ -127,7 +127,15 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 		return ve
 	}
 	if c.Inspect != nil {
-		if err := c.Inspect(resp.Header, raw); err != nil {
+		err := c.Inspect(resp.Header, raw)
+		var ae *AnswerError
+		var ve *Error
+		switch {
+		case errors.As(err, &ae):
+			return cl.withRequestID(ae, raw, resp.Header) // names vendor and endpoint already
+		case errors.As(err, &ve):
+			return err
+		case err != nil:
 			return fmt.Errorf("%s %s: %w", cl.Vendor, c.Endpoint, err)
 		}
 	}
@@ -135,22 +143,18 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 		return nil
 	}
 	if err := json.Unmarshal(raw, c.Out); err != nil {
-		// The body may hold personal data, so only its size is reported.
-		ae := &AnswerError{Vendor: cl.Vendor, Endpoint: c.Endpoint, Reason: fmt.Sprintf("decode answer (%d bytes)", len(raw))}
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			ae.Reason = fmt.Sprintf("answer is not JSON (%d bytes, offset %d)", len(raw), syn.Offset)
-		case errors.As(err, &typ):
-			ae.Reason = fmt.Sprintf("answer field %q has type %s, want %s", typ.Field, typ.Value, typ.Type)
-		}
-		if cl.DecodeError != nil {
-			_, ae.RequestID = cl.DecodeError(raw, resp.Header)
-		}
-		return ae
+		return cl.withRequestID(Unreadable(cl.Vendor, c.Endpoint, raw, err), raw, resp.Header)
 	}
 	return nil
+}
+
+// withRequestID adds the vendor's request id to an unreadable answer that
+// has none yet.
+func (cl *Client) withRequestID(ae *AnswerError, raw []byte, h http.Header) *AnswerError {
+	if ae.RequestID == "" && cl.DecodeError != nil {
+		_, ae.RequestID = cl.DecodeError(raw, h)
+	}
+	return ae
 }
 
 // singleUse is hc on a transport that never reuses a connection, so the

@@ -7,9 +7,12 @@
 package vendorhttp
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"time"
 )
@@ -79,6 +82,63 @@ func (e *AnswerError) Error() string {
 		s += " (request id " + e.RequestID + ")"
 	}
 	return s
+}
+
+// FormReason is implemented by the errors a vendor package's UnmarshalJSON
+// methods return for a form the document does not show: AnswerReason names
+// the form ("date is not ISO 8601"), never the value.
+type FormReason interface {
+	AnswerReason() string
+}
+
+// Unreadable is the AnswerError for a 2xx body that err, from decoding it,
+// says is not in the documented form. The reason names a field, an offset
+// or a form, never a value: answers carry guests' data.
+func Unreadable(vendor, endpoint string, raw []byte, err error) *AnswerError {
+	ae := &AnswerError{Vendor: vendor, Endpoint: endpoint, Reason: fmt.Sprintf("answer in an undocumented form (%d bytes)", len(raw))}
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var form FormReason
+	switch {
+	case errors.As(err, &syn):
+		ae.Reason = fmt.Sprintf("answer is not JSON (%d bytes, offset %d)", len(raw), syn.Offset)
+	case errors.As(err, &typ):
+		ae.Reason = fmt.Sprintf("answer field %q is a JSON %s, want %s", typ.Field, typ.Value, typ.Type)
+	case errors.As(err, &form):
+		ae.Reason = "answer " + form.AnswerReason()
+	}
+	return ae
+}
+
+// WrongForm is what a vendor type's UnmarshalJSON returns for a value in
+// a form the document does not show: encoding/json adds the field's path,
+// and Unreadable then names the field. form says what was found ("string
+// not YYYY-MM-DD"); "" names b's JSON type. Never the value.
+func WrongForm(b []byte, form string, want any) error {
+	if form == "" {
+		form = jsonKind(b)
+	}
+	return &json.UnmarshalTypeError{Value: form, Type: reflect.TypeOf(want)}
+}
+
+func jsonKind(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }
 
 // IsStatus reports whether err is a vendor Error with the given HTTP status.

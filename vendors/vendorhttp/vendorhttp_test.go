@@ -3,6 +3,7 @@ package vendorhttp_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -114,6 +115,54 @@ func TestNotReplayableCallIsSentOnce(t *testing.T) {
 			t.Errorf("not replayable: error %v after %d requests served, want the lost answer reported and no second send", err, served.Load())
 		case !notReplayable && served.Load() != 3:
 			t.Errorf("replayable: %d requests served, want the transport to send it again (3)", served.Load())
+		}
+	}
+}
+
+type formErr string
+
+func (e formErr) Error() string        { return "vendor: " + string(e) }
+func (e formErr) AnswerReason() string { return string(e) }
+
+// An answer an Inspect callback finds undocumented comes back as the
+// callback's *AnswerError, once named, with the vendor's request id added;
+// a decode error names the field or form and never a value.
+func TestUnreadableAnswer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-9")
+		_, _ = w.Write([]byte(`{"name": "Ludmila", "flag": "yes"}`))
+	}))
+	defer srv.Close()
+	cl := &vendorhttp.Client{Vendor: "v", BaseURL: srv.URL, DecodeError: func(b []byte, h http.Header) (string, string) {
+		return vendorhttp.ErrorText(b, h)
+	}}
+	err := cl.Do(context.Background(), vendorhttp.Call{Method: http.MethodGet, Endpoint: "GET /x", Path: "/x",
+		Inspect: func(http.Header, []byte) error {
+			return &vendorhttp.AnswerError{Vendor: "v", Endpoint: "GET /x", Reason: "answer holds no token"}
+		}})
+	var ae *vendorhttp.AnswerError
+	if !errors.As(err, &ae) || ae.RequestID != "req-9" || err.Error() != "v GET /x: answer holds no token (request id req-9)" {
+		t.Errorf("Inspect's answer error: %v", err)
+	}
+
+	var out struct {
+		Flag bool `json:"flag"`
+	}
+	err = cl.Do(context.Background(), vendorhttp.Call{Method: http.MethodGet, Endpoint: "GET /x", Path: "/x", Out: &out})
+	if !errors.As(err, &ae) || ae.RequestID != "req-9" || !strings.Contains(ae.Reason, `"flag"`) || strings.Contains(err.Error(), "yes") {
+		t.Errorf("decode error: %v", err)
+	}
+
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{formErr("date is not ISO 8601"), "answer date is not ISO 8601"},
+		{fmt.Errorf("wrapped: %w", formErr("x: not a flag")), "answer x: not a flag"},
+		{errors.New("Ludmila is not a number"), "answer in an undocumented form (4 bytes)"},
+	} {
+		if got := vendorhttp.Unreadable("v", "GET /x", []byte("1234"), tc.err).Reason; got != tc.want {
+			t.Errorf("Unreadable(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }
