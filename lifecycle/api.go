@@ -218,6 +218,23 @@ type StayStatus struct {
 	EndsAt       time.Time       `json:"endsAt"`
 }
 
+// Details is what the Web UI shows on the stay's page (the workflow's
+// current details, decoded through the codec like every payload): the
+// stage, why the guest is held there, and what would move them on.
+func (st StayStatus) Details() string {
+	d := "Stage: " + string(st.Stage)
+	if st.Reason != "" {
+		d += " (" + string(st.Reason) + ")"
+	}
+	if st.LastError != "" {
+		d += "\nWhy: " + st.LastError
+	}
+	if st.WaitingFor != "" {
+		d += "\nWaiting for: " + st.WaitingFor
+	}
+	return d
+}
+
 // StageTime is when a stage was reached.
 type StageTime struct {
 	Stage Stage     `json:"stage"`

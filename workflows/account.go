@@ -81,7 +81,9 @@ func (a *account) sleep(ctx workflow.Context) {
 	timerCtx, cancelTimer := workflow.WithCancel(ctx)
 	defer cancelTimer()
 	if wake := a.nextWake(); !wake.IsZero() {
-		sel.AddFuture(workflow.NewTimer(timerCtx, wake.Sub(workflow.Now(ctx))), func(workflow.Future) {})
+		sel.AddFuture(workflow.NewTimerWithOptions(timerCtx, wake.Sub(workflow.Now(ctx)), workflow.TimerOptions{
+			Summary: "the next balance push or accrual burn",
+		}), func(workflow.Future) {})
 	}
 	sel.Select(ctx)
 }

@@ -131,6 +131,7 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 		s.logger.Info("stage reached", "stage", stage, "reason", reason)
 	}
 	s.status.Stage, s.status.Reason, s.status.LastError, s.status.WaitingFor = stage, reason, lastError, waitingFor
+	workflow.SetCurrentDetails(ctx, s.status.Details())
 	reasonAttr := lifecycle.StuckReasonKey.ValueUnset()
 	if reason != "" {
 		reasonAttr = lifecycle.StuckReasonKey.ValueSet(string(reason))
@@ -144,19 +145,21 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 // took whatever stage an answer reached last.
 const stagesForwardOnly = "stages-forward-only"
 
-// await blocks until ready holds, or until wake when it is not zero, and
-// reports false instead when the stay ends first. A departure moved by a
-// newer snapshot moves the deadline.
-func (s *stay) await(ctx workflow.Context, wake time.Time, ready func() bool) bool {
+// await blocks until ready holds, or until wake (what wakeFor names) when
+// it is not zero, and reports false instead when the stay ends first. A
+// departure moved by a newer snapshot moves the deadline.
+func (s *stay) await(ctx workflow.Context, wake time.Time, wakeFor string, ready func() bool) bool {
 	for {
 		s.deadlineMoved = false
-		until := s.status.EndsAt
+		until, summary := s.status.EndsAt, "departure and checkout grace"
 		if !wake.IsZero() && wake.Before(until) {
-			until = wake
+			until, summary = wake, wakeFor
 		}
 		remaining := until.Sub(workflow.Now(ctx))
 		if remaining > 0 {
-			if _, err := workflow.AwaitWithTimeout(ctx, remaining, func() bool { return ready() || s.deadlineMoved }); err != nil {
+			if _, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
+				Timeout: remaining, TimerOptions: workflow.TimerOptions{Summary: summary},
+			}, func() bool { return ready() || s.deadlineMoved }); err != nil {
 				return false // cancelled
 			}
 		}

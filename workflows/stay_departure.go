@@ -39,7 +39,7 @@ func (s *stay) stayUntilDeparture(ctx workflow.Context) {
 		if checkInstalls && s.status.Card != nil && !s.status.Card.Installed {
 			check = nextCheck
 		}
-		if !s.await(ctx, check, walletNews) {
+		if !s.await(ctx, check, "the next install check at Passquare", walletNews) {
 			return
 		}
 		if walletNews() {

@@ -31,13 +31,17 @@ func (s *stay) verifyDocument(ctx workflow.Context) bool {
 			// Stays keep the mapping they started with: the code added to the
 			// configuration helps later guests; this one needs staff.
 			s.stuck(ctx, reason, "PassportScan document type "+s.guest.Document.Type.Shown()+
-				" is not in [passportscan] document_types (add it there for later guests)", "staff approval, or a rescan of another document")
+				" is not in [passportscan] document_types (add it there for later guests)", "staff approval (starter approve), or a rescan of another document")
 		default:
-			s.stuck(ctx, reason, "", "a rescan at PassportScan, or staff approval")
+			waitingFor := "a rescan at PassportScan"
+			if approvable(reason) {
+				waitingFor += ", or staff approval (starter approve)"
+			}
+			s.stuck(ctx, reason, "", waitingFor)
 		}
 		approved := s.approval
 		newer := s.somethingNew()
-		if !s.await(ctx, time.Time{}, func() bool { return newer() || s.approval != approved }) {
+		if !s.await(ctx, time.Time{}, "", func() bool { return newer() || s.approval != approved }) {
 			return false
 		}
 	}

@@ -61,8 +61,8 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 		}
 		snapshots, newer := s.snapshots, s.somethingNew()
 		if isRefusal(err) {
-			s.stuck(ctx, lifecycle.ReasonMewsRefused, staffMessage(err), "staff to fix the guest in Mews or PassportScan, then retry")
-			if !s.await(ctx, time.Time{}, newer) {
+			s.stuck(ctx, lifecycle.ReasonMewsRefused, staffMessage(err), "staff to fix the guest in Mews or PassportScan, then starter retry")
+			if !s.await(ctx, time.Time{}, "", newer) {
 				return stayEnded
 			}
 			if s.snapshots != snapshots {
@@ -70,8 +70,8 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 			}
 			continue
 		}
-		s.stuck(ctx, lifecycle.ReasonMewsUnavailable, staffMessage(err), "Mews to answer again (retried hourly), or staff retry")
-		if !s.await(ctx, workflow.Now(ctx).Add(mewsUnavailableRetry), newer) {
+		s.stuck(ctx, lifecycle.ReasonMewsUnavailable, staffMessage(err), "Mews to answer again (retried hourly), or starter retry")
+		if !s.await(ctx, workflow.Now(ctx).Add(mewsUnavailableRetry), "the next Mews retry", newer) {
 			return stayEnded
 		}
 		if s.snapshots != snapshots && workflow.GetVersion(ctx, rescanAfterMewsOutage, workflow.DefaultVersion, 1) == 1 {

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -608,6 +609,14 @@ func TestStayFixedLinePhoneStaffIssueTheCardAnyway(t *testing.T) {
 		require.Contains(t, s.LastError, "fixed line")
 		require.NotContains(t, s.LastError, "6988")
 		require.Contains(t, s.WaitingFor, "issue-wallet")
+		// The Web UI's page of the stay says the same (current details).
+		v, err := st.env.QueryWorkflow("__temporal_workflow_metadata")
+		require.NoError(t, err)
+		var meta sdkpb.WorkflowMetadata
+		require.NoError(t, v.Get(&meta))
+		require.Contains(t, meta.GetCurrentDetails(), "Stage: NoWallet (PhoneFixedLine)")
+		require.Contains(t, meta.GetCurrentDetails(), "starter issue-wallet")
+		require.NotContains(t, meta.GetCurrentDetails(), "6988")
 		st.env.UpdateWorkflow(lifecycle.UpdateIssueWallet, "force", &updateExpectsSuccess{t: t},
 			lifecycle.StaffAction{By: "reception, Marta", Reason: "guest confirmed the landline takes SMS"})
 	})

@@ -51,7 +51,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		},
 	}).Get(accountCtx, &account)
 	if err != nil {
-		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "staff retry")
+		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "starter retry")
 		return
 	}
 	if n := len(account.Cards); n > 0 {
@@ -76,7 +76,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		if isRefusal(err) {
 			reason = lifecycle.ReasonWalletRefused
 		}
-		s.stuck(ctx, reason, staffMessage(err), "staff retry, or skip the wallet")
+		s.stuck(ctx, reason, staffMessage(err), "starter retry, or starter skip-wallet")
 		return
 	}
 	if card.Pending {
@@ -90,7 +90,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 	if err := workflow.ExecuteActivity(accountCtx, accountActivities.AttachCard, activities.AttachCardInput{
 		Holder: holder, Card: card,
 	}).Get(accountCtx, nil); err != nil {
-		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "staff retry")
+		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "starter retry")
 		return
 	}
 	s.status.Card = &card
