@@ -59,6 +59,10 @@ type SyncScansResult struct {
 	Repeated int `json:"repeated"`
 	Unknown  int `json:"unknown"`
 	Invalid  int `json:"invalid"`
+	// Unreadable scans carried a transaction value that is not a number,
+	// or additionalPropertiesScan in no documented form: they are
+	// delivered without a value, so they earn nothing, and logged.
+	Unreadable int `json:"unreadable,omitempty"`
 	// Seen is every scan this run listed, handled this run or before: what
 	// the next run may list again. It is kept by appScanId, whatever the
 	// scan's time.
@@ -112,10 +116,11 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 		scan := outlet.scan(s.ScannedBarcodeValue, at)
 		scan.AppScanID, scan.Status = s.AppScanID, int(s.ScanStatus)
 		switch v, ok, err := s.DecimalProperty(cfg.AdditionalProperties, outlet.TransactionValueProperty); {
-		case ok && err == nil:
-			scan.Value = &v
+		case err != nil:
+			res.Unreadable++
+			logger.Warn("transaction value is unreadable: the scan earns no bonus", "app_scan_id", s.AppScanID)
 		case ok:
-			logger.Warn("transaction value is not a number: the scan earns no bonus", "app_scan_id", s.AppScanID)
+			scan.Value = &v
 		}
 		found, err := a.deliver(ctx, scan)
 		switch {
@@ -131,6 +136,6 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 		activity.RecordHeartbeat(ctx, res.Scans)
 	}
 	logger.Info("scans synced", "app_configuration_id", in.AppConfigurationID, "scans", res.Scans,
-		"delivered", res.Delivered, "repeated", res.Repeated, "unknown", res.Unknown)
+		"delivered", res.Delivered, "repeated", res.Repeated, "unknown", res.Unknown, "unreadable", res.Unreadable)
 	return res, nil
 }

@@ -1,8 +1,10 @@
 package activities
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/mocks"
 	"go.temporal.io/sdk/testsuite"
 
@@ -93,7 +96,7 @@ func TestRecordDeviceScanIsPassNotFoundAndStillARealUse(t *testing.T) {
 // accountsHolding is a Temporal client on which each of cards has its Card
 // workflow naming an account, and that records the scans signalled to the
 // accounts. Visibility knows nothing.
-func accountsHolding(t *testing.T, cards ...string) (*mocks.Client, *[]string) {
+func accountsHolding(t *testing.T, cards ...string) (*mocks.Client, *[]lifecycle.Scan) {
 	c := mocks.NewClient(t)
 	c.On("QueryWorkflow", mock.Anything, mock.Anything, "", lifecycle.QueryCardAccount).Return(
 		func(_ context.Context, id, _, _ string, _ ...any) (converter.EncodedValue, error) {
@@ -107,10 +110,10 @@ func accountsHolding(t *testing.T, cards ...string) (*mocks.Client, *[]string) {
 			return nil, serviceerror.NewNotFound("workflow not found")
 		}).Maybe()
 	c.On("ListWorkflow", mock.Anything, mock.Anything).Return(&workflowservice.ListWorkflowExecutionsResponse{}, nil).Maybe()
-	var signalled []string
+	var signalled []lifecycle.Scan
 	c.On("SignalWorkflow", mock.Anything, mock.Anything, "", lifecycle.SignalRecordScan, mock.Anything).Return(
 		func(_ context.Context, _, _, _ string, arg any) error {
-			signalled = append(signalled, arg.(lifecycle.Scan).AppScanID)
+			signalled = append(signalled, arg.(lifecycle.Scan))
 			return nil
 		}).Maybe()
 	return c, &signalled
@@ -151,8 +154,7 @@ func TestSyncScansDeduplicatesByAppScanIDOnly(t *testing.T) {
 	var res SyncScansResult
 	require.NoError(t, val.Get(&res))
 
-	slices.Sort(*signalled)
-	assert.Equal(t, []string{"early", "modified", "new"}, *signalled)
+	assert.Equal(t, []string{"early", "modified", "new"}, scanIDs(*signalled))
 	assert.Equal(t, 5, res.Scans)
 	assert.Equal(t, 3, res.Delivered)
 	assert.Equal(t, 1, res.Repeated)
@@ -165,4 +167,67 @@ func TestSyncScansDeduplicatesByAppScanIDOnly(t *testing.T) {
 	assert.Equal(t, []string{"early", "handled-before", "modified", "new", "nobody"}, seen,
 		"every scan listed is handed to the next run, whatever its time")
 	assert.Equal(t, since.Add(2*time.Minute), res.Latest)
+}
+
+func scanIDs(scans []lifecycle.Scan) []string {
+	ids := make([]string, 0, len(scans))
+	for _, s := range scans {
+		ids = append(ids, s.AppScanID)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// A scan whose transaction value cannot be read (a value that is not a
+// number, or additionalPropertiesScan in a form the document does not show)
+// is still delivered, without a value, so it earns nothing; it is counted
+// and logged by appScanId, never with the value.
+func TestSyncScansLogsAScanWhoseValueIsUnreadable(t *testing.T) {
+	sb := newPasscreatorSandbox()
+	a, configID := newPasscreator(t, sb)
+	temporal, signalled := accountsHolding(t, "PQ-1")
+	a.Temporal = temporal
+	since := time.Now().Add(-time.Hour)
+	for id, value := range map[string]string{"readable": `"12.50"`, "text": `"twelve euros"`, "pairs": `"93.17"`} {
+		_, err := sb.AddScan(configID, pcsandbox.AppScan{AppScanID: id, ScannedBarcodeValue: "PQ-1", ScanStatus: 3,
+			Created: since.Add(time.Minute), AdditionalPropertiesScan: pcsandbox.ScanProperties{{ID: 0, Value: json.RawMessage(value)}}})
+		require.NoError(t, err)
+	}
+	// A server writing the values as {id, value} pairs, a form the document
+	// does not show: the sandbox's answer rewritten for scan "pairs".
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		sb.ServeHTTP(rec, r)
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(bytes.ReplaceAll(rec.Body.Bytes(), []byte(`{"0":"93.17"}`), []byte(`[{"id":0,"value":"93.17"}]`)))
+	}))
+	t.Cleanup(srv.Close)
+	a.Client = passcreator.New(passcreator.Options{APIKey: pcKey, BaseURL: srv.URL})
+
+	var logs bytes.Buffer
+	suite := &testsuite.WorkflowTestSuite{}
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(a)
+	val, err := env.ExecuteActivity(a.SyncScans, SyncScansInput{AppConfigurationID: configID, Since: since})
+	require.NoError(t, err)
+	var res SyncScansResult
+	require.NoError(t, val.Get(&res))
+
+	assert.Equal(t, 3, res.Delivered)
+	assert.Equal(t, 2, res.Unreadable)
+	values := map[string]string{}
+	for _, s := range *signalled {
+		values[s.AppScanID] = "none"
+		if s.Value != nil {
+			values[s.AppScanID] = s.Value.String()
+		}
+	}
+	assert.Equal(t, map[string]string{"readable": "12.5", "text": "none", "pairs": "none"}, values)
+	for _, id := range []string{"text", "pairs"} {
+		assert.Contains(t, logs.String(), `"app_scan_id":"`+id+`"`)
+	}
+	assert.Contains(t, logs.String(), "transaction value is unreadable")
+	assert.NotContains(t, logs.String(), "twelve")
+	assert.NotContains(t, logs.String(), "93.17")
 }

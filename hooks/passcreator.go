@@ -75,7 +75,8 @@ func (s *server) passcreatorWebhook(c *gin.Context) {
 }
 
 // transactionValue reads the branch's transaction value property of the
-// scan. A value that is not a number earns nothing and is logged.
+// scan. A value that is not a number, or values in no documented form
+// (passcreator.ErrPropertiesUnreadable), earn nothing and are logged.
 func (s *server) transactionValue(c *gin.Context, b *config.Branch, ps passcreator.AppScan) (*decimal.Decimal, error) {
 	cfg, err := s.configurations.get(c.Request.Context(), b.PasscreatorAppConfigurationID)
 	if err != nil {
@@ -83,7 +84,7 @@ func (s *server) transactionValue(c *gin.Context, b *config.Branch, ps passcreat
 	}
 	v, ok, err := ps.DecimalProperty(cfg.AdditionalProperties, b.TransactionValueProperty)
 	if err != nil {
-		s.Logger.WarnContext(c.Request.Context(), "scan's transaction value is not a number", "app_scan_id", ps.AppScanID)
+		s.Logger.WarnContext(c.Request.Context(), "scan's transaction value is unreadable: the scan earns no bonus", "app_scan_id", ps.AppScanID)
 		return nil, nil
 	}
 	if !ok {

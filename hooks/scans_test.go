@@ -38,12 +38,17 @@ type scanEvent struct {
 
 // signedScanEvent is an app_scan_created delivery as Passcreator's App Scan
 // Created page documents it (the scan's fields in one JSON object), signed
-// with our key in hex, the scan's value under property id 1.
+// with our key in hex, the scan's value under property id 1, keyed by id as
+// the document has the values sent to POST /api/appscan.
 func signedScanEvent(s scanEvent) request {
-	props := []map[string]any{{"id": 0, "value": "table 4"}}
+	props := map[string]any{"0": "table 4"}
 	if s.value != "" {
-		props = append(props, map[string]any{"id": 1, "value": s.value})
+		props["1"] = s.value
 	}
+	return signedScanWithProperties(s, props)
+}
+
+func signedScanWithProperties(s scanEvent, props any) request {
 	body, _ := json.Marshal(map[string]any{
 		"appScanId": s.id, "appConfigurationId": s.config, "scannedBarcodeValue": s.barcode,
 		"scanStatus": s.status, "createdOn": "2026-11-23 10:00:00", "createdOnUtc": "2026-11-23 09:00:00",
@@ -102,12 +107,19 @@ func TestPasscreatorWebhook(t *testing.T) {
 	// A refused scan (already voided) and one without a value earn nothing.
 	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-3", config: e.configID, barcode: g.card, status: 1, value: "50"})).Code)
 	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-4", config: e.configID, barcode: g.card, status: 3})).Code)
+	// Values in a form the document does not show ({id, value} pairs) are
+	// unreadable: the scan is delivered, earns nothing and is logged by id.
+	unreadable := scanEvent{id: "pc-" + g.card + "-pairs", config: e.configID, barcode: g.card, status: 3}
+	w = e.do(signedScanWithProperties(unreadable, []map[string]any{{"id": 1, "value": "300"}}))
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	require.JSONEq(t, `{"delivered": 1, "unknownCards": 0, "skipped": 0}`, w.Body.String())
+	require.Contains(t, e.logs.String(), `"app_scan_id":"`+unreadable.id+`"`)
 	require.Equal(t, http.StatusOK, e.do(signedScanEvent(scanEvent{id: "pc-" + g.card + "-5", config: e.configID, barcode: g.card, status: 3, value: "40"})).Code)
 	e.eventuallyBalance(g, "8")
 
 	require.Equal(t, 1, e.pc.Recorder().Count(http.MethodGet, "/api/appconfiguration/"+e.configID),
 		"the app configuration is read once and cached")
-	require.Equal(t, float64(6), e.counter("guestflow_webhook_scans_delivered_total", "source", "passcreator_webhook", "branch", "rome"))
+	require.Equal(t, float64(7), e.counter("guestflow_webhook_scans_delivered_total", "source", "passcreator_webhook", "branch", "rome"))
 }
 
 // The delivery as Passcreator's app_scan_created page describes it: the

@@ -26,23 +26,11 @@ type AppConfiguration struct {
 	AdditionalProperties              []AdditionalProperty   `json:"additionalProperties"`
 	BackgroundColor                   *string                `json:"backgroundColor"`
 	TextColor                         *string                `json:"textColor"`
-	TimeToShowAutoSaveConfirmation    FlexInt                `json:"timeToShowAutoSaveConfirmation"` // seconds
+	TimeToShowAutoSaveConfirmation    int                    `json:"timeToShowAutoSaveConfirmation"` // seconds
 	Type                              ConfigurationType      `json:"type"`
 	PreventNegativeNumericValues      FlexBool               `json:"preventNegativeNumericValues"`
 	PreventNegativeStoredValueBalance FlexBool               `json:"preventNegativeStoredValueBalance"`
 	AppConfigurationLinks             []AppConfigurationLink `json:"appConfigurationLinks"`
-}
-
-// The string fields of a configuration that a server might send as
-// numbers; passTemplateIds is an "array" of ids of no stated type.
-var configurationStrings = []string{
-	"name", "configurationId", "passTemplateId", "passTemplateIds", "passTemplateName",
-	"createdOn", "createdOnUtc", "place", "backgroundColor", "textColor",
-}
-
-func (c *AppConfiguration) UnmarshalJSON(b []byte) error {
-	type plain AppConfiguration
-	return json.Unmarshal(quoteNumbers(b, configurationStrings...), (*plain)(c))
 }
 
 // Places is validValidationPlaces, typed only "array | null": a list, or
@@ -84,12 +72,6 @@ type AppConfigurationLink struct {
 	ExpirationDate  Timestamp  `json:"expirationDate"`
 	IsValid         FlexBool   `json:"isValid"`
 	ValidTo         Timestamp  `json:"validTo"`
-}
-
-func (l *AppConfigurationLink) UnmarshalJSON(b []byte) error {
-	type plain AppConfigurationLink
-	return json.Unmarshal(quoteNumbers(b, "identifier", "branchLink", "createdOn", "unlockPin",
-		"usedOn", "expirationDate", "validTo"), (*plain)(l))
 }
 
 // NewAppConfiguration is the body of POST /api/appconfiguration. Optional

@@ -97,7 +97,7 @@ func TestListAndGetAppConfigurations(t *testing.T) {
 	assert.Equal(t, []string{"tpl-1", "tpl-2"}, got.PassTemplateIDs)
 	assert.Equal(t, "#112233", *got.BackgroundColor)
 	assert.Nil(t, got.TextColor)
-	assert.Equal(t, passcreator.FlexInt(5), got.TimeToShowAutoSaveConfirmation)
+	assert.Equal(t, 5, got.TimeToShowAutoSaveConfirmation)
 	assert.Equal(t, []passcreator.AdditionalProperty{
 		{Type: passcreator.PropertyBoolean, Name: "Allowed to send marketing mails?", ID: "0"},
 		{Type: passcreator.PropertyDouble, Name: "Transaction value", ID: "1"},

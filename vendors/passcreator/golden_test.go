@@ -141,7 +141,7 @@ func TestGoldenListAppScans(t *testing.T) {
 		Self:     "https://app.passcreator.com/api/appscan/list/74019cd8-f8e1-4ca5-a366-7c64d494cf2f?start=0&pageSize=2",
 		Next:     "https://app.passcreator.com/api/appscan/list/74019cd8-f8e1-4ca5-a366-7c64d494cf2f?start=2&pageSize=2",
 	}, got.Query)
-	assert.Equal(t, passcreator.FlexInt(147), got.Total)
+	assert.Equal(t, 147, got.Total)
 	require.Len(t, got.Results, 2)
 	assert.Equal(t, passcreator.AppScan{
 		ScanStatus:               passcreator.ScanAlreadyVoided,

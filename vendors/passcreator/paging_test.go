@@ -117,7 +117,7 @@ func fakeList(t *testing.T, total, capped int, ignoreStart bool) (*passcreator.C
 		}
 		var results []map[string]any
 		for i := start; i < total && i < start+capped; i++ {
-			results = append(results, map[string]any{"appScanId": "scan-" + strconv.Itoa(i), "scanStatus": "2"})
+			results = append(results, map[string]any{"appScanId": "scan-" + strconv.Itoa(i), "scanStatus": 2})
 		}
 		q := map[string]any{"start": start, "pageSize": capped, "self": r.URL.String()}
 		if start+capped < total {
@@ -164,9 +164,9 @@ func TestListAppScansPageEchoesPaging(t *testing.T) {
 	}
 	page, err := e.client.ListAppScans(context.Background(), cfg.ConfigurationID, passcreator.ScanQuery{Start: 2, PageSize: 2})
 	require.NoError(t, err)
-	assert.Equal(t, passcreator.FlexInt(5), page.Total)
-	assert.Equal(t, passcreator.FlexInt(2), page.Query.Start)
-	assert.Equal(t, passcreator.FlexInt(2), page.Query.PageSize)
+	assert.Equal(t, 5, page.Total)
+	assert.Equal(t, 2, page.Query.Start)
+	assert.Equal(t, 2, page.Query.PageSize)
 	assert.Contains(t, page.Query.Next, "start=4")
 	assert.Len(t, page.Results, 2)
 

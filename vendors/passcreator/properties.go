@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/guestflow/guestflow/rules"
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 // PropertyType is the kind of an additional property asked for at a scan.
@@ -23,28 +24,26 @@ const (
 	PropertyBoolean PropertyType = "boolean"
 )
 
-// PropertyID names an additional property. The configuration samples number
-// them (0, 1, 2), the scan samples key them by strings ("5cb1a40ac68f80.15012600",
-// "1"), so both decode into the same text form.
+// PropertyID names an additional property. The document writes the ids
+// as numbers in a configuration ("id": 0, 1, 2) and as string keys where
+// values are given ("1": "value1" in POST /api/appscan, the pass's
+// "5cb1a40ac68f80.15012600"), so both decode into the same text form.
+// Anything else (null, an object) is not an id.
 type PropertyID string
 
 func (id *PropertyID) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		*id = ""
+	var n json.Number
+	switch b = bytes.TrimSpace(b); {
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*id = PropertyID(s)
-	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("passcreator: property id is neither a string nor a number")
-		}
+	case json.Unmarshal(b, &n) == nil && n != "":
 		*id = PropertyID(n.String())
+	default:
+		return vendorhttp.WrongForm(b, "", "")
 	}
 	return nil
 }
@@ -120,46 +119,60 @@ func (v PropertyValue) Decimal() (decimal.Decimal, error) {
 }
 
 // ScanProperty is one additional property value recorded with a scan,
-// under the configuration's property id or under the property's name
-// (Passcreator's webhook page keys the pairs by name), or both.
+// under the key the scan gives it: a property id, or on the webhook the
+// property's name.
 type ScanProperty struct {
-	ID    PropertyID    `json:"id"`
-	Name  string        `json:"name,omitempty"`
-	Value PropertyValue `json:"value"`
+	ID    PropertyID
+	Value PropertyValue
 }
 
-// ScanProperties is additionalPropertiesScan. The document only says
-// "array"; it decodes an {id or name: value} object, a list of {id, value},
-// {key, value} or {name, value} objects or of one-entry {id or name: value}
-// objects, and a list of bare values, which is how PHP writes an
-// {id: value} map whose ids run 0, 1, 2: those are keyed by position.
+// ScanProperties is additionalPropertiesScan, "Additional properties
+// collected during the scan", typed "array" and shown as [] in the scan
+// list. Its documented forms:
+//   - an object of values keyed by property id, the form in which the
+//     document has them sent ("1": "value1" in POST /api/appscan, "an array
+//     consisting of the IDs ... as key") and the form of the pass's
+//     additionalProperties in the same answer; Passcreator's App Scan
+//     Created page keys the same object by the property's name;
+//   - a JSON array ([] in the example), whose index is the key: "an array"
+//     keyed by ids that run 0, 1, 2 as in the document's configuration.
+//
+// Values are JSON scalars. Any other form (null, a list of objects, a
+// value that is an object or a list) leaves ScanProperties nil, which is
+// never the reading of a documented form (even [] reads as empty, not nil):
+// the scan, and the page it came in, are still read, but its values are
+// unreadable, so DecimalProperty reports ErrPropertiesUnreadable and the
+// scan earns nothing. A scan without the field reads the same.
 type ScanProperties []ScanProperty
 
 func (p *ScanProperties) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
 	*p = nil
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		return nil
-	case b[0] == '{':
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(b, &m); err != nil {
+	var values map[string]json.RawMessage
+	switch b = bytes.TrimSpace(b); {
+	case len(b) > 0 && b[0] == '{':
+		if err := json.Unmarshal(b, &values); err != nil {
 			return err
 		}
-		*p = entries(m)
-		return nil
-	case b[0] == '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(b, &items); err != nil {
+	case len(b) > 0 && b[0] == '[':
+		var list []json.RawMessage
+		if err := json.Unmarshal(b, &list); err != nil {
 			return err
 		}
-		*p = make(ScanProperties, 0, len(items))
-		for i, it := range items {
-			*p = append(*p, listItem(i, it)...)
+		values = make(map[string]json.RawMessage, len(list))
+		for i, v := range list {
+			values[strconv.Itoa(i)] = v
 		}
+	default:
 		return nil
 	}
-	return errors.New("passcreator: additionalPropertiesScan is neither a list nor an object")
+	out := entries(values)
+	for _, e := range out {
+		if v := e.Value.raw; len(v) > 0 && (v[0] == '{' || v[0] == '[') {
+			return nil
+		}
+	}
+	*p = out
+	return nil
 }
 
 // entries reads an {id or name: value} object, in key order.
@@ -171,41 +184,9 @@ func entries(m map[string]json.RawMessage) ScanProperties {
 	slices.Sort(keys)
 	out := make(ScanProperties, 0, len(keys))
 	for _, k := range keys {
-		out = append(out, ScanProperty{ID: PropertyID(k), Value: rawValue(m[k])})
+		out = append(out, ScanProperty{ID: PropertyID(k), Value: PropertyValue{raw: append(json.RawMessage(nil), bytes.TrimSpace(m[k])...)}})
 	}
 	return out
-}
-
-// listItem reads the i-th element of the list form; an element of no
-// known shape gives nothing rather than failing the page.
-func listItem(i int, raw json.RawMessage) ScanProperties {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return ScanProperties{{ID: PropertyID(strconv.Itoa(i)), Value: rawValue(raw)}}
-	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return nil
-	}
-	value, paired := m["value"]
-	if !paired {
-		return entries(m)
-	}
-	sp := ScanProperty{Value: rawValue(value)}
-	for _, k := range []string{"id", "propertyId", "key"} {
-		if id, ok := m[k]; ok && json.Unmarshal(id, &sp.ID) == nil && sp.ID != "" {
-			break
-		}
-	}
-	_ = json.Unmarshal(m["name"], &sp.Name) // a name that is no string is no name
-	if sp.ID == "" && sp.Name == "" {
-		return nil
-	}
-	return ScanProperties{sp}
-}
-
-func rawValue(raw json.RawMessage) PropertyValue {
-	return PropertyValue{raw: append(json.RawMessage(nil), bytes.TrimSpace(raw)...)}
 }
 
 // PassProperties is additionalProperties on a scan: the pass's own values by
@@ -259,8 +240,7 @@ func (s AppScan) Property(id PropertyID) (PropertyValue, bool) {
 }
 
 // property looks for the scan's value by id and then, when name is given,
-// by the property's name, which Passcreator's webhook page says keys the
-// pairs.
+// by the property's name (the App Scan Created page keys the values so).
 func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 	for _, sp := range s.AdditionalPropertiesScan {
 		if sp.ID == id {
@@ -271,24 +251,27 @@ func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 		return PropertyValue{}, false
 	}
 	for _, sp := range s.AdditionalPropertiesScan {
-		if sameName(sp.Name, name) || sameName(string(sp.ID), name) {
+		if strings.EqualFold(strings.TrimSpace(string(sp.ID)), name) {
 			return sp.Value, true
 		}
 	}
 	return PropertyValue{}, false
 }
 
-func sameName(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), b) }
-
 // DecimalProperty reads the named property of the scan (say "Transaction
 // value") as a decimal, using the configuration's additionalProperties to map
 // the name to its id. ok is false when the configuration has no such
-// property or the scan carries no value for it; err when the value is not a
-// number.
+// property or the scan carries no value for it; err, with ok false, when the
+// value is not a number or the scan's additionalPropertiesScan is in no
+// documented form (ErrPropertiesUnreadable): such a scan earns nothing, and
+// the caller logs it by appScanId. The error never holds the value.
 func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d decimal.Decimal, ok bool, err error) {
 	id, found := PropertyIDByName(props, name)
 	if !found {
 		return decimal.Zero, false, nil
+	}
+	if s.AdditionalPropertiesScan == nil {
+		return decimal.Zero, false, fmt.Errorf("scan %s: %w", s.AppScanID, ErrPropertiesUnreadable)
 	}
 	v, found := s.property(id, name)
 	if !found || v.IsEmpty() {
@@ -300,3 +283,7 @@ func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d dec
 	}
 	return d, true, nil
 }
+
+// ErrPropertiesUnreadable says a scan's additionalPropertiesScan was
+// missing or in a form the document does not show.
+var ErrPropertiesUnreadable = errors.New("passcreator: additionalPropertiesScan is missing or in no documented form")

@@ -23,38 +23,33 @@ func TestDecimalProperty(t *testing.T) {
 		ok     bool
 		hasErr bool
 	}{
-		{"string with dot", `{"additionalPropertiesScan":[{"id":2,"value":"12.50"}]}`, "12.5", true, false},
-		{"number", `{"additionalPropertiesScan":[{"id":"2","value":12.5}]}`, "12.5", true, false},
-		{"comma decimal", `{"additionalPropertiesScan":[{"id":2,"value":"12,50"}]}`, "12.5", true, false},
+		// Keyed by property id, as POST /api/appscan sends the values.
+		{"string with dot", `{"additionalPropertiesScan":{"2":"12.50"}}`, "12.5", true, false},
+		{"number", `{"additionalPropertiesScan":{"2":12.5}}`, "12.5", true, false},
+		{"comma decimal", `{"additionalPropertiesScan":{"2":"12,50"}}`, "12.5", true, false},
 		// rules.ParseAmount's Typed form: no grouping, no spaces inside.
-		{"thousands and comma", `{"additionalPropertiesScan":[{"id":2,"value":"1.234,50"}]}`, "0", false, true},
-		{"thousands and dot", `{"additionalPropertiesScan":[{"id":2,"value":"1,234.50"}]}`, "0", false, true},
-		{"spaces inside", `{"additionalPropertiesScan":[{"id":2,"value":"1 234,50"}]}`, "0", false, true},
-		{"exponent", `{"additionalPropertiesScan":[{"id":2,"value":1e3}]}`, "0", false, true},
-		{"negative", `{"additionalPropertiesScan":[{"id":2,"value":"-3"}]}`, "-3", true, false},
-		{"map form", `{"additionalPropertiesScan":{"2":"7,00","0":true}}`, "7", true, false},
+		{"thousands and comma", `{"additionalPropertiesScan":{"2":"1.234,50"}}`, "0", false, true},
+		{"thousands and dot", `{"additionalPropertiesScan":{"2":"1,234.50"}}`, "0", false, true},
+		{"spaces inside", `{"additionalPropertiesScan":{"2":"1 234,50"}}`, "0", false, true},
+		{"exponent", `{"additionalPropertiesScan":{"2":1e3}}`, "0", false, true},
+		{"negative", `{"additionalPropertiesScan":{"2":"-3"}}`, "-3", true, false},
+		{"several values", `{"additionalPropertiesScan":{"2":"7,00","0":true}}`, "7", true, false},
 		// additionalProperties are the pass's values, not the transaction.
-		{"pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "0", false, false},
-		{"scan list, not pass properties", `{"additionalPropertiesScan":[{"id":2,"value":"1"}],"additionalProperties":{"2":"9.99"}}`, "1", true, false},
-		{"absent", `{"additionalPropertiesScan":[{"id":0,"value":true}]}`, "0", false, false},
-		{"null", `{"additionalPropertiesScan":[{"id":2,"value":null}]}`, "0", false, false},
-		{"blank", `{"additionalPropertiesScan":[{"id":2,"value":" "}]}`, "0", false, false},
-		{"text", `{"additionalPropertiesScan":[{"id":2,"value":"twelve"}]}`, "0", false, true},
-		{"boolean", `{"additionalPropertiesScan":[{"id":2,"value":true}]}`, "0", false, true},
-		{"bare values are positional beside objects", `{"additionalPropertiesScan":[7,"x",{"id":2,"value":"5"}]}`, "5", true, false},
-		// The document types additionalPropertiesScan only as "array" (line
-		// 1079). PHP writes an {id: value} map whose ids run 0, 1, 2 as a
-		// plain list; Passcreator's webhook page keys the pairs by the
-		// property's name.
-		{"PHP list of values by position", `{"additionalPropertiesScan":[true,"table 4","12.50"]}`, "12.5", true, false},
-		{"PHP list with nulls", `{"additionalPropertiesScan":[null,null,12.5]}`, "12.5", true, false},
-		{"map keyed by name", `{"additionalPropertiesScan":{"Allowed to send marketing mails?":"1","Transaction value":"12,50"}}`, "12.5", true, false},
-		{"key-value pairs by name", `{"additionalPropertiesScan":[{"key":"Transaction value","value":"12.50"}]}`, "12.5", true, false},
-		{"key-value pairs by id", `{"additionalPropertiesScan":[{"key":"2","value":"12.50"}]}`, "12.5", true, false},
-		{"name and value", `{"additionalPropertiesScan":[{"name":"Transaction value","type":"double","value":12.5}]}`, "12.5", true, false},
-		{"one-entry maps by name", `{"additionalPropertiesScan":[{"Allowed to send marketing mails?":true},{"Transaction value":"12.50"}]}`, "12.5", true, false},
-		{"one-entry maps by id", `{"additionalPropertiesScan":[{"0":true},{"2":"12.50"}]}`, "12.5", true, false},
+		{"empty list, pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "0", false, false},
+		{"scan values, not pass properties", `{"additionalPropertiesScan":{"2":"1"},"additionalProperties":{"2":"9.99"}}`, "1", true, false},
 		{"pass properties keyed by name", `{"additionalPropertiesScan":[],"additionalProperties":{"Transaction value":"9.99"}}`, "0", false, false},
+		{"not given", `{"additionalPropertiesScan":{"0":true}}`, "0", false, false},
+		{"null", `{"additionalPropertiesScan":{"2":null}}`, "0", false, false},
+		{"blank", `{"additionalPropertiesScan":{"2":" "}}`, "0", false, false},
+		{"text", `{"additionalPropertiesScan":{"2":"twelve"}}`, "0", false, true},
+		{"boolean", `{"additionalPropertiesScan":{"2":true}}`, "0", false, true},
+		// The field is typed "array" and shown as []: a JSON array is keyed
+		// by position, as an array of the document's ids 0, 1, 2 is written.
+		{"array keyed by position", `{"additionalPropertiesScan":[true,"table 4","12.50"]}`, "12.5", true, false},
+		{"array with nulls", `{"additionalPropertiesScan":[null,null,12.5]}`, "12.5", true, false},
+		{"array too short", `{"additionalPropertiesScan":[true,"table 4"]}`, "0", false, false},
+		// The App Scan Created page keys the values by the property's name.
+		{"keyed by name", `{"additionalPropertiesScan":{"Allowed to send marketing mails?":"1","Transaction value":"12,50"}}`, "12.5", true, false},
 		{"id wins over a name", `{"additionalPropertiesScan":{"Transaction value":"1","2":"3"}}`, "3", true, false},
 	}
 	for _, tc := range cases {
@@ -63,8 +58,62 @@ func TestDecimalProperty(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(tc.scan), &s))
 			d, ok, err := s.DecimalProperty(outletProps, " transaction VALUE ")
 			assert.Equal(t, tc.hasErr, err != nil, "%v", err)
+			assert.NotErrorIs(t, err, ErrPropertiesUnreadable)
 			assert.Equal(t, tc.ok, ok)
 			assert.True(t, d.Equal(decimal.RequireFromString(tc.want)), "got %s", d)
+		})
+	}
+}
+
+// additionalPropertiesScan in a form the document does not show (the shapes
+// an earlier client guessed) keeps the scan, and the page it came in, but
+// makes its values unreadable: DecimalProperty says so, never the value,
+// and the scan earns nothing. A configuration without the property asks for
+// nothing and gets no error.
+func TestScanPropertiesInNoDocumentedFormAreUnreadable(t *testing.T) {
+	for name, form := range map[string]string{
+		"pairs of id and value":  `[{"id":2,"value":"12.50"}]`,
+		"pairs of key and value": `[{"key":"Transaction value","value":"12.50"}]`,
+		"pairs of propertyId":    `[{"propertyId":2,"value":"12.50"}]`,
+		"name and value":         `[{"name":"Transaction value","type":"double","value":12.5}]`,
+		"one-entry maps by name": `[{"Allowed to send marketing mails?":true},{"Transaction value":"12.50"}]`,
+		"one-entry maps by id":   `[{"0":true},{"2":"12.50"}]`,
+		"values beside objects":  `[7,"x",{"id":2,"value":"5"}]`,
+		"a value that is a list": `{"2":["12.50"]}`,
+		"an object value":        `{"2":{"value":"12.50"}}`,
+		"null":                   `null`,
+		"a string":               `"2=12.50"`,
+		"a number":               `12.5`,
+		"missing":                ``,
+	} {
+		t.Run(name, func(t *testing.T) {
+			field := ""
+			if form != "" {
+				field = `,"additionalPropertiesScan":` + form
+			}
+			var page AppScanPage
+			require.NoError(t, json.Unmarshal([]byte(`{"query":{"start":0,"pageSize":100,"self":"x"},"total":2,"results":[
+				{"appScanId":"odd","scanStatus":3`+field+`},
+				{"appScanId":"fine","scanStatus":3,"additionalPropertiesScan":{"2":"4.00"}}]}`), &page))
+			require.Len(t, page.Results, 2)
+			odd := page.Results[0]
+			assert.Equal(t, "odd", odd.AppScanID)
+			d, ok, err := odd.DecimalProperty(outletProps, "Transaction value")
+			assert.ErrorIs(t, err, ErrPropertiesUnreadable)
+			assert.Contains(t, err.Error(), "scan odd")
+			assert.NotContains(t, err.Error(), "12.5")
+			assert.False(t, ok)
+			assert.True(t, d.IsZero())
+			_, found := odd.Property("2")
+			assert.False(t, found)
+			_, ok, err = odd.DecimalProperty(outletProps, "Tip")
+			assert.False(t, ok)
+			assert.NoError(t, err, "no such property configured: nothing to read")
+
+			d, ok, err = page.Results[1].DecimalProperty(outletProps, "Transaction value")
+			require.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, "4", d.String())
 		})
 	}
 }
@@ -98,10 +147,13 @@ func TestPassPropertiesFromPHPEmptyArray(t *testing.T) {
 	assert.Nil(t, s.AdditionalPropertiesScan)
 }
 
-func TestFlexibleScalars(t *testing.T) {
+// Integers are JSON numbers without a fraction, as every one the document
+// shows; a string, a fraction or null fails the answer, naming the field
+// and not the value (null must not read as scan status 0, "voided").
+func TestIntegersInTheDocumentedFormOnly(t *testing.T) {
 	var cfg AppConfiguration
 	require.NoError(t, json.Unmarshal([]byte(`{
-		"scanMode":"1","type":null,"timeToShowAutoSaveConfirmation":"5",
+		"scanMode":1,"type":0,"timeToShowAutoSaveConfirmation":5,
 		"preventNegativeNumericValues":true,"preventNegativeStoredValueBalance":"false",
 		"additionalProperties":[{"id":"5cb1a40ac68f80.15012600","name":"n","type":"unicode"},{"id":3,"name":"m","type":"double"}],
 		"appConfigurationLinks":[{"isValid":"true","expired":null,"canChangeConfig":true,"usedOn":"2025-01-01 10:00:00"}],
@@ -109,7 +161,7 @@ func TestFlexibleScalars(t *testing.T) {
 	}`), &cfg))
 	assert.Equal(t, ScanModeAttendance, cfg.ScanMode)
 	assert.Equal(t, ConfigurationApp, cfg.Type)
-	assert.Equal(t, FlexInt(5), cfg.TimeToShowAutoSaveConfirmation)
+	assert.Equal(t, 5, cfg.TimeToShowAutoSaveConfirmation)
 	assert.True(t, bool(cfg.PreventNegativeNumericValues))
 	assert.False(t, bool(cfg.PreventNegativeStoredValueBalance))
 	assert.Equal(t, PropertyID("5cb1a40ac68f80.15012600"), cfg.AdditionalProperties[0].ID)
@@ -120,9 +172,38 @@ func TestFlexibleScalars(t *testing.T) {
 	assert.True(t, bool(link.CanChangeConfig))
 	require.NotNil(t, link.UsedOn)
 
-	var bad AppConfiguration
-	assert.Error(t, json.Unmarshal([]byte(`{"scanMode":"void"}`), &bad))
-	assert.Error(t, json.Unmarshal([]byte(`{"preventNegativeNumericValues":"maybe"}`), &bad))
+	for _, tc := range []struct{ body, field string }{
+		{`{"scanMode":"1"}`, "scanMode"},
+		{`{"scanMode":"void"}`, "scanMode"},
+		{`{"type":null}`, "type"},
+		{`{"timeToShowAutoSaveConfirmation":"5"}`, "timeToShowAutoSaveConfirmation"},
+		{`{"timeToShowAutoSaveConfirmation":5.0}`, "timeToShowAutoSaveConfirmation"},
+		{`{"additionalProperties":[{"id":null}]}`, "additionalProperties.id"},
+		{`{"preventNegativeNumericValues":"maybe"}`, "preventNegativeNumericValues"},
+	} {
+		var bad AppConfiguration
+		assertWrongForm(t, json.Unmarshal([]byte(tc.body), &bad), tc.field, tc.body)
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"total":"147","results":[]}`, "total"},
+		{`{"query":{"start":null,"pageSize":"100"},"results":[]}`, "query.pageSize"},
+		{`{"total":1,"results":[{"appScanId":"a","scanStatus":null}]}`, "results.scanStatus"},
+		{`{"total":1,"results":[{"appScanId":"a","scanStatus":"2"}]}`, "results.scanStatus"},
+		{`{"total":1,"results":[{"appScanId":"a","scanStatus":2.0}]}`, "results.scanStatus"},
+	} {
+		var bad AppScanPage
+		assertWrongForm(t, json.Unmarshal([]byte(tc.body), &bad), tc.field, tc.body)
+	}
+}
+
+// assertWrongForm checks err names field and the JSON kind, never a value.
+func assertWrongForm(t *testing.T, err error, field, msg string) {
+	t.Helper()
+	var typ *json.UnmarshalTypeError
+	if assert.ErrorAs(t, err, &typ, msg) {
+		assert.Equal(t, field, typ.Field, msg)
+		assert.Contains(t, []string{"string", "number", "number 5.0", "number 2.0", "null", "object"}, typ.Value, msg)
+	}
 }
 
 // A boolean is read as the document writes one: true or false, or those
@@ -187,46 +268,38 @@ func TestTimestampRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNoTimestamp)
 }
 
-// The document types every id and barcode as a string, but the property ids
-// beside them are numbers (lines 212-222) and an untyped array may hold
-// either (passTemplateIds, line 48): one id sent as a number must not fail a
-// page of scans or the configuration the sync and the webhook depend on.
-func TestIDsAsNumbers(t *testing.T) {
-	var page AppScanPage
-	require.NoError(t, json.Unmarshal([]byte(`{"query":{"start":0,"pageSize":100,"self":"x"},"total":1,"results":[{
-		"scanStatus":2,"createdOn":"2025-10-17 03:38:43","createdOnUtc":"2025-10-17 07:38:43",
-		"passId":362,"passGeneratedId":77,"passSearchString":"","passData":"","passVoided":false,"passUserProvidedId":4711,
-		"passTemplateGuid":5,"passTemplateName":"Guest card","appConfigurationId":74019,"place":"Bar",
-		"scannedBarcodeValue":4006381333931,"appScanId":158,"deviceName":"iPhone",
-		"additionalPropertiesScan":[{"id":2,"value":"12.50"}],"additionalProperties":{},"storedValue":null}]}`), &page))
-	require.Len(t, page.Results, 1)
-	s := page.Results[0]
-	assert.Equal(t, "158", s.AppScanID)
-	assert.Equal(t, "362", s.PassID)
-	assert.Equal(t, "4711", s.PassUserProvidedID)
-	assert.Equal(t, "74019", s.AppConfigurationID)
-	assert.Equal(t, "4006381333931", s.ScannedBarcodeValue)
-	assert.Equal(t, ScanAttendanceSaved, s.ScanStatus)
-
+// The document writes every id and barcode as a string, except the
+// additional properties' ids: numbers in a configuration ("id": 0, 1, 2),
+// string keys where values are given ("1": "value1"). Those two forms are
+// read; an id or barcode sent as a number anywhere else is in no documented
+// form and fails the answer, naming the field.
+func TestIDsInTheDocumentedForms(t *testing.T) {
 	var cfg AppConfiguration
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"Bar","configurationId":17,"passTemplateId":3,"passTemplateIds":[3,"b4"],
-		"passTemplateName":null,"createdOn":"2025-11-12 16:06:09","createdOnUtc":"2025-11-12 16:06:09","scanMode":1,"place":"",
-		"validValidationPlaces":{"1":"Bar","2":"Spa"},"additionalProperties":[{"type":"double","name":"Transaction value","id":2}],
-		"backgroundColor":null,"textColor":null,"timeToShowAutoSaveConfirmation":5,"type":0,
-		"preventNegativeNumericValues":false,"preventNegativeStoredValueBalance":false,
-		"appConfigurationLinks":[{"identifier":"b7df","branchLink":"https://l","canChangeConfig":false,"createdOn":"2025-11-12 16:06:09",
-		"expired":false,"unlockPin":66969,"usedOn":null,"expirationDate":"2025-11-12 18:06:09","isValid":true,"validTo":"2025-11-12 18:06:09"}]}`), &cfg))
-	assert.Equal(t, "17", cfg.ConfigurationID)
-	require.NotNil(t, cfg.PassTemplateID)
-	assert.Equal(t, "3", *cfg.PassTemplateID)
-	assert.Equal(t, []string{"3", "b4"}, cfg.PassTemplateIDs)
-	assert.Len(t, cfg.ValidValidationPlaces, 2)
-	assert.Equal(t, "66969", cfg.AppConfigurationLinks[0].UnlockPin)
+	require.NoError(t, json.Unmarshal([]byte(`{"name":"Bar","configurationId":"17","passTemplateId":"3","passTemplateIds":["3","b4"],
+		"additionalProperties":[{"type":"double","name":"Transaction value","id":2},{"type":"unicode","name":"Table","id":"5cb1"}],
+		"appConfigurationLinks":[{"identifier":"b7df","unlockPin":"066969"}]}`), &cfg))
+	assert.Equal(t, []PropertyID{"2", "5cb1"}, []PropertyID{cfg.AdditionalProperties[0].ID, cfg.AdditionalProperties[1].ID})
+	assert.Equal(t, "066969", cfg.AppConfigurationLinks[0].UnlockPin, "a PIN is text: its leading zero stays")
 
+	for _, tc := range []struct{ body, field string }{
+		{`{"configurationId":17}`, "configurationId"},
+		{`{"passTemplateId":3}`, "passTemplateId"},
+		{`{"passTemplateIds":[3,"b4"]}`, "passTemplateIds"},
+		{`{"appConfigurationLinks":[{"unlockPin":66969}]}`, "appConfigurationLinks.unlockPin"},
+	} {
+		var bad AppConfiguration
+		assertWrongForm(t, json.Unmarshal([]byte(tc.body), &bad), tc.field, tc.body)
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"appScanId":158}`, "appScanId"},
+		{`{"appScanId":{"x":1}}`, "appScanId"},
+		{`{"passId":362}`, "passId"},
+		{`{"appConfigurationId":74019}`, "appConfigurationId"},
+		{`{"scannedBarcodeValue":4006381333931}`, "scannedBarcodeValue"},
+	} {
+		var bad AppScan
+		assertWrongForm(t, json.Unmarshal([]byte(tc.body), &bad), tc.field, tc.body)
+	}
 	var created CreatedAppScan
-	require.NoError(t, json.Unmarshal([]byte(`{"appScanId":4,"scanStatus":"2","location":null,"success":true}`), &created))
-	assert.Equal(t, "4", created.AppScanID)
-
-	var bad AppScan
-	assert.Error(t, json.Unmarshal([]byte(`{"appScanId":{"x":1}}`), &bad), "an object is no id")
+	assertWrongForm(t, json.Unmarshal([]byte(`{"appScanId":4,"scanStatus":2,"location":null,"success":true}`), &created), "appScanId", "created")
 }

@@ -30,22 +30,11 @@ type AppScan struct {
 	ScannedBarcodeValue      string         `json:"scannedBarcodeValue"` // the card number or track read
 	AppScanID                string         `json:"appScanId"`
 	DeviceName               string         `json:"deviceName"`
-	AdditionalPropertiesScan ScanProperties `json:"additionalPropertiesScan"`
+	AdditionalPropertiesScan ScanProperties `json:"additionalPropertiesScan"` // nil: missing or unreadable
 	AdditionalProperties     PassProperties `json:"additionalProperties"`
 	// storedValue (number | null) is not read: guestflow keeps no money
 	// of Passcreator's passes.
-}
 
-// The string fields of a scan that a server might send as numbers.
-var appScanStrings = []string{
-	"createdOn", "createdOnUtc", "passId", "passGeneratedId", "passSearchString", "passData",
-	"passUserProvidedId", "passTemplateGuid", "passTemplateName", "appConfigurationId", "place",
-	"scannedBarcodeValue", "appScanId", "deviceName",
-}
-
-func (s *AppScan) UnmarshalJSON(b []byte) error {
-	type plain AppScan
-	return json.Unmarshal(quoteNumbers(b, appScanStrings...), (*plain)(s))
 }
 
 // CreatedAt is when the scan happened. createdOnUtc is preferred because the
@@ -61,7 +50,7 @@ func (s AppScan) CreatedAt(loc *time.Location) (time.Time, error) {
 // AppScanPage is one page of GET /api/appscan/list.
 type AppScanPage struct {
 	Query   PageQuery `json:"query"`
-	Total   FlexInt   `json:"total"`
+	Total   int       `json:"total"`
 	Results []AppScan `json:"results"`
 	// bare: the answer was a bare array of scans, with no paging echoed.
 	bare bool
@@ -69,10 +58,10 @@ type AppScanPage struct {
 
 // PageQuery echoes the paging of a list call. Next is empty on the last page.
 type PageQuery struct {
-	Start    FlexInt `json:"start"`
-	PageSize FlexInt `json:"pageSize"`
-	Self     string  `json:"self"`
-	Next     string  `json:"next"`
+	Start    int    `json:"start"`
+	PageSize int    `json:"pageSize"`
+	Self     string `json:"self"`
+	Next     string `json:"next"`
 }
 
 // The document calls the answer a "JSON-Array" before showing an object; a
@@ -106,11 +95,6 @@ type CreatedAppScan struct {
 	ScanStatus ScanStatus `json:"scanStatus"` // may differ from the status sent
 	Location   *string    `json:"location"`
 	Success    *FlexBool  `json:"success"`
-}
-
-func (c *CreatedAppScan) UnmarshalJSON(b []byte) error {
-	type plain CreatedAppScan
-	return json.Unmarshal(quoteNumbers(b, "appScanId", "location"), (*plain)(c))
 }
 
 // ErrScanNotSaved is returned when Passcreator answers 2xx but says

@@ -51,9 +51,6 @@ func TestParseScanEvent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "a1", ev.AppScanID)
 	assert.Equal(t, "CARD", ev.ScannedBarcodeValue)
-	ev, err = ParseScanEvent([]byte(`{"appScanId":158,"scanStatus":2}`))
-	require.NoError(t, err)
-	assert.Equal(t, "158", ev.AppScanID, "numeric id")
 
 	for _, bad := range []string{
 		`{"event":"app_scan_created","data":{"appScanId":"a1","scanStatus":"0"}}`,
@@ -62,6 +59,7 @@ func TestParseScanEvent(t *testing.T) {
 		`[{"appScanId":"a1"},{"appScanId":"a2"}]`,
 		`{"signature":"c2ln","data":"{\"appScanId\":\"a1\",\"scanStatus\":2}"}`,
 		`{"appScan":{"appScanId":"a1"}}`,
+		`{"appScanId":158,"scanStatus":2}`, // an id is a string
 		`[]`, `{"event":"app_scan_created"}`, `{"scanStatus":1}`, `"x"`, `not json`, ``,
 	} {
 		_, err := ParseScanEvent([]byte(bad))

@@ -176,8 +176,11 @@ func TestDecodeError(t *testing.T) {
 		{"empty", ``, "", "", ""},
 		{"errors list", `{"errors":["arrival_date is required"]}`, "", "arrival_date is required", ""},
 		{"errors by field", `{"errors":{"arrival_date":["not a date"]}}`, "", "arrival_date: not a date", ""},
-		{"msg", `{"status":400,"msg":"limit too high"}`, "", "limit too high", ""},
-		{"Message", `{"Message":"Authorization has been denied"}`, "", "Authorization has been denied", ""},
+		{"title alone", `{"type":"about:blank","title":"Bad Request","status":400}`, "", "Bad Request", ""},
+		// Keys no standard and no PassportScan answer uses are not read.
+		{"msg", `{"status":400,"msg":"limit too high"}`, "", "", ""},
+		{"Message", `{"Message":"Authorization has been denied"}`, "", "", ""},
+		{"error_message", `{"error_message":"limit too high"}`, "", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,14 +13,22 @@ import (
 // maxMessage caps a vendor message kept for staff.
 const maxMessage = 500
 
+// requestIDHeaders are the headers a request id is read from, first found
+// wins. No vendor document names one; these are the common names
+// (X-Request-Id, its unprefixed form Request-Id, X-Correlation-Id). A
+// proxy's or CDN's own trace id (X-Amzn-Requestid, Cf-Ray, X-Trace-Id) is
+// not the vendor's id for the request and is not read.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Correlation-Id"}
+
 // ErrorText reads a vendor's message and request id from an error answer
 // whose shape the vendor documents loosely or not at all. The message is
 // the first of keys that holds text: a string, a list of texts, an object
 // with a message, or a validation map of field to messages. A body that is
 // not JSON is kept when it is short plain text (a proxy's page), never HTML.
-// The request id comes from the usual headers or body fields.
+// The request id comes from requestIDHeaders or the body's request_id,
+// requestId or RequestId.
 func ErrorText(body []byte, h http.Header, keys ...string) (message, requestID string) {
-	for _, k := range []string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Trace-Id", "X-Amzn-Requestid", "Cf-Ray"} {
+	for _, k := range requestIDHeaders {
 		if v := h.Get(k); v != "" {
 			requestID = v
 			break

@@ -80,6 +80,25 @@ func TestErrorText(t *testing.T) {
 			t.Errorf("%s: got %q %q, want %q %q", tt.body, msg, id, tt.message, tt.requestID)
 		}
 	}
+	// The request id is read from the common headers, first found wins;
+	// a proxy's or CDN's trace id is not the vendor's request id.
+	for _, tt := range []struct {
+		headers map[string]string
+		want    string
+	}{
+		{map[string]string{"X-Request-Id": "a", "Request-Id": "b", "X-Correlation-Id": "c"}, "a"},
+		{map[string]string{"Request-Id": "b", "X-Correlation-Id": "c"}, "b"},
+		{map[string]string{"X-Correlation-Id": "c", "X-Amzn-Requestid": "amzn"}, "c"},
+		{map[string]string{"X-Amzn-Requestid": "amzn", "Cf-Ray": "ray", "X-Trace-Id": "trace"}, ""},
+	} {
+		h := http.Header{}
+		for k, v := range tt.headers {
+			h.Set(k, v)
+		}
+		if _, id := vendorhttp.ErrorText([]byte(`{}`), h); id != tt.want {
+			t.Errorf("%v: request id %q, want %q", tt.headers, id, tt.want)
+		}
+	}
 	long := `{"message":"` + strings.Repeat("é", 400) + `"}`
 	if msg, _ := vendorhttp.ErrorText([]byte(long), nil, "message"); len(msg) > 500 || !strings.HasPrefix(msg, "é") {
 		t.Errorf("a long message is clipped on a rune boundary, got %d bytes", len(msg))

@@ -165,6 +165,8 @@ func TestCreateScanValidation(t *testing.T) {
 		{with("additionalProperties", map[string]any{"0": "perhaps"}), 400, "additional property 0 must be a boolean"},
 		{with("additionalProperties", map[string]any{"9": "x"}), 400, "additionalProperties names a property this configuration does not have"},
 		{with("additionalProperties", "x"), 400, "additionalProperties must map property ids to values"},
+		// The document shows the values keyed by id, not as pairs.
+		{with("additionalProperties", []map[string]any{{"id": 1, "value": "3.20"}}), 400, "additionalProperties must map property ids to values"},
 		{with("appConfigurationId", "0e8a7c1e-0000-4000-8000-000000000000"), 404, "app configuration not found"},
 		{with("passId", "0e8a7c1e-0000-4000-8000-000000000000"), 404, "pass not found"},
 	}
@@ -182,7 +184,6 @@ func TestCreateScanValidation(t *testing.T) {
 		with("createdOn", "2025-03-01 10:19:00"),
 		with("additionalProperties", map[string]any{"1": "12,50", "0": "1", "2": "Tavolo 4"}),
 		with("additionalProperties", map[string]any{"1": 12.5, "0": true}),
-		with("additionalProperties", []map[string]any{{"id": 1, "value": "3.20"}}),
 	}
 	for _, b := range accepted {
 		code, body, _ := do(s, http.MethodPost, "/api/appscan", key, b)
@@ -195,7 +196,7 @@ func TestCreateScanValidation(t *testing.T) {
 	require.Len(t, scans, len(accepted))
 	assert.Equal(t, "2025-03-01 10:19:00", scans[2].CreatedOn, "createdOn is read in the account's zone")
 	assert.Equal(t, "2025-03-01 09:19:00", scans[2].CreatedOnUtc)
-	assert.Equal(t, []ScanProperty{{ID: 0, Value: json.RawMessage(`"1"`)}, {ID: 1, Value: json.RawMessage(`"12,50"`)}, {ID: 2, Value: json.RawMessage(`"Tavolo 4"`)}},
+	assert.Equal(t, ScanProperties{{ID: 0, Value: json.RawMessage(`"1"`)}, {ID: 1, Value: json.RawMessage(`"12,50"`)}, {ID: 2, Value: json.RawMessage(`"Tavolo 4"`)}},
 		scans[3].AdditionalPropertiesScan)
 }
 
@@ -390,4 +391,22 @@ func TestListScansIncludesScansModifiedSince(t *testing.T) {
 	assert.Equal(t, old.CreatedOnUtc, scan["createdOnUtc"], "its creation time is kept")
 	assert.Equal(t, float64(StatusCheckedOut), scan["scanStatus"])
 	assert.Error(t, s.ModifyScan("nope", func(*AppScan) {}))
+}
+
+// additionalPropertiesScan is written as the document has the values sent
+// to POST /api/appscan, an object keyed by property id, and as [] when there
+// are none (the list's example): never as a list of {id, value} pairs.
+func TestScanPropertiesAreWrittenKeyedByID(t *testing.T) {
+	b, err := json.Marshal(AppScan{AdditionalPropertiesScan: ScanProperties{{ID: 0, Value: json.RawMessage(`"1"`)}, {ID: 2, Value: json.RawMessage(`"12,50"`)}}})
+	require.NoError(t, err)
+	var got struct{ AdditionalPropertiesScan json.RawMessage }
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.JSONEq(t, `{"0":"1","2":"12,50"}`, string(got.AdditionalPropertiesScan))
+
+	for _, none := range []ScanProperties{nil, {}} {
+		b, err = json.Marshal(AppScan{AdditionalPropertiesScan: none})
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, &got))
+		assert.Equal(t, `[]`, string(got.AdditionalPropertiesScan))
+	}
 }

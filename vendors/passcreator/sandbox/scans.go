@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -92,7 +91,7 @@ func (s *Server) keep(scan AppScan, at time.Time) AppScan {
 	scan.Created = time.Time{}
 	scan.CreatedOn, scan.CreatedOnUtc = s.wallClock(at), utcClock(at)
 	if scan.AdditionalPropertiesScan == nil {
-		scan.AdditionalPropertiesScan = []ScanProperty{}
+		scan.AdditionalPropertiesScan = ScanProperties{}
 	}
 	if scan.AdditionalProperties == nil {
 		scan.AdditionalProperties = map[string]json.RawMessage{}
@@ -343,24 +342,11 @@ func scanRequestFrom(f fields, loc *time.Location) (scanRequest, error) {
 	return r, nil
 }
 
-// rawProperties reads the documented {id: value} object, and also a list of
-// {id, value} objects.
+// rawProperties reads the documented {id: value} object ("An array
+// consisting of the IDs of the additional property as key and it's value
+// as value", shown as {"1": "value1", "2": "value2"}); nothing else.
 func rawProperties(raw json.RawMessage) (map[string]json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
 	out := map[string]json.RawMessage{}
-	if len(raw) > 0 && raw[0] == '[' {
-		var items []struct {
-			ID    json.Number     `json:"id"`
-			Value json.RawMessage `json:"value"`
-		}
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, fmt.Errorf("additionalProperties must map property ids to values")
-		}
-		for _, it := range items {
-			out[it.ID.String()] = it.Value
-		}
-		return out, nil
-	}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, fmt.Errorf("additionalProperties must map property ids to values")
 	}

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 )
 
@@ -69,7 +70,7 @@ type AppScan struct {
 	ScannedBarcodeValue      string                     `json:"scannedBarcodeValue"`
 	AppScanID                string                     `json:"appScanId"`
 	DeviceName               string                     `json:"deviceName"`
-	AdditionalPropertiesScan []ScanProperty             `json:"additionalPropertiesScan"`
+	AdditionalPropertiesScan ScanProperties             `json:"additionalPropertiesScan"`
 	AdditionalProperties     map[string]json.RawMessage `json:"additionalProperties"`
 	StoredValue              *json.Number               `json:"storedValue"`
 
@@ -96,8 +97,25 @@ func (s AppScan) MarshalJSON() ([]byte, error) {
 // ScanProperty is a value recorded with a scan, under the configuration's
 // property id. Value is raw JSON: a string, a number or a boolean.
 type ScanProperty struct {
-	ID    int             `json:"id"`
-	Value json.RawMessage `json:"value"`
+	ID    int
+	Value json.RawMessage
+}
+
+// ScanProperties is additionalPropertiesScan, typed "array" and shown as []
+// in the scan list. It is written as the values were given to POST
+// /api/appscan: an object keyed by property id ("1": "value1"), and as []
+// when there are none, as the list's example shows.
+type ScanProperties []ScanProperty
+
+func (p ScanProperties) MarshalJSON() ([]byte, error) {
+	if len(p) == 0 {
+		return []byte("[]"), nil
+	}
+	m := make(map[string]json.RawMessage, len(p))
+	for _, sp := range p {
+		m[strconv.Itoa(sp.ID)] = sp.Value
+	}
+	return json.Marshal(m)
 }
 
 // Pass is a pass the sandbox knows, so a scan of its barcode finds it.
