@@ -4,6 +4,8 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"os"
 
 	"go.temporal.io/sdk/worker"
@@ -46,7 +48,21 @@ func run(args []string) error {
 	}
 	p.Logger.Info("worker started", "task_queues", []string{lifecycle.TaskQueue, lifecycle.PassquareTaskQueue},
 		"branches", p.Config.BranchIDs, "ops_addr", *opsAddr)
-	ops := &telemetry.Server{Addr: *opsAddr, Registry: p.Metrics, Logger: p.Logger,
-		Ready: map[string]telemetry.Check{"temporal": telemetry.TemporalCheck(p.Temporal)}}
+	ready := credentialChecks(ctx, acts.Credentials(p.Config.BranchIDs), p.Logger)
+	ready["temporal"] = telemetry.TemporalCheck(p.Temporal)
+	ops := &telemetry.Server{Addr: *opsAddr, Registry: p.Metrics, Logger: p.Logger, Ready: ready}
 	return ops.Run(ctx)
+}
+
+// credentialChecks checks each vendor credential of the group at start, in
+// the background, and gives /readyz a check per credential named
+// vendor/branch. The worker runs whatever they answer: a refused branch's
+// guests wait for staff as before, the other branches go on, and the
+// right secret and a restart make it ready.
+func credentialChecks(ctx context.Context, creds []activities.Credential, logger *slog.Logger) map[string]telemetry.Check {
+	checks := map[string]telemetry.Check{}
+	for _, c := range creds {
+		checks[c.Name()] = telemetry.CheckOnce(ctx, c.Name(), c.Check, logger)
+	}
+	return checks
 }
