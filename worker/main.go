@@ -35,9 +35,7 @@ func run(args []string) error {
 	stays := worker.New(p.Temporal, lifecycle.TaskQueue, worker.Options{})
 	workflows.Register(stays)
 	acts.Register(stays)
-	passquare := worker.New(p.Temporal, lifecycle.PassquareTaskQueue, worker.Options{
-		TaskQueueActivitiesPerSecond: activities.PassquareRate(p.Config.Passquare.Plan),
-	})
+	passquare := worker.New(p.Temporal, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(p.Config.Passquare.Plan))
 	acts.RegisterPassquare(passquare)
 
 	for _, w := range []worker.Worker{stays, passquare} {

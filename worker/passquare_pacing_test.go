@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/guestflow/guestflow/activities"
+	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/devserver"
+	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/telemetry"
+	pqsandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
+	"github.com/guestflow/guestflow/vendors/sandboxkit"
+)
+
+// issueCards issues n cards at once on the Passquare queue as a stay
+// does (StartToClose 30 s), but with one attempt: an attempt spent waiting
+// in the pacer, or refused with a 429, fails the run.
+func issueCards(ctx workflow.Context, n int) error {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		TaskQueue:           lifecycle.PassquareTaskQueue,
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
+	})
+	var issued []workflow.Future
+	for i := range n {
+		issued = append(issued, workflow.ExecuteActivity(ctx, "IssueCard", activities.IssueCardInput{
+			AccountKey: fmt.Sprintf("pacing-%d", i),
+			Holder:     lifecycle.AccountHolder{FirstName: "Ana", LastName: "Pacing", Phone: fmt.Sprintf("+35191000%04d", i)},
+			Balance:    decimal.Zero, Bonus: decimal.Zero,
+		}))
+	}
+	for _, f := range issued {
+		if err := f.Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Many issuances queued at once against a Passquare answering in 500 ms,
+// each issuance two requests (the card comes at install, so the customer
+// is read back): with the production pacing (PassquareWorkerOptions of the
+// expert plan, 1.25 s spacing), every attempt succeeds at once, Passquare
+// never answers 429, and no request waits in the pacer longer than the
+// spacing, since the process takes the next activity only when it is done.
+func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a Temporal dev server and about 25 s of paced requests")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Options{})
+	require.NoError(t, err, "set TEMPORAL_CLI to the temporal CLI")
+	t.Cleanup(func() { _ = srv.Stop() })
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(),
+		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+
+	sb := pqsandbox.New(pqsandbox.Options{
+		Accounts:       []pqsandbox.AccountConfig{{AppKey: "pacing-app-key", Plan: "expert"}},
+		CardsAtInstall: true,
+		Faults:         sandboxkit.Faults{Latency: 500 * time.Millisecond},
+	})
+	pq := httptest.NewServer(sb)
+	t.Cleanup(pq.Close)
+	cfg := &config.Group{Passquare: config.Passquare{AppKey: "pacing-app-key", Plan: "expert", BaseURL: pq.URL + "/api/v2"}}
+	reg := telemetry.NewRegistry()
+	acts := activities.FromConfig(cfg, c, reg, slog.New(slog.DiscardHandler))
+
+	sender := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(cfg.Passquare.Plan))
+	acts.RegisterPassquare(sender)
+	stays := worker.New(c, "pacing-test", worker.Options{})
+	stays.RegisterWorkflow(issueCards)
+	for _, w := range []worker.Worker{sender, stays} {
+		require.NoError(t, w.Start())
+		t.Cleanup(w.Stop)
+	}
+
+	const n = 6
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: "pacing-test"}, issueCards, n)
+	require.NoError(t, err)
+	require.NoError(t, run.Get(ctx, nil), "every issuance on its first attempt")
+
+	calls := sb.Recorder().Calls()
+	require.Len(t, calls, 2*n, "each issuance writes the customer and reads it back")
+	for _, call := range calls {
+		assert.NotEqual(t, http.StatusTooManyRequests, call.Status, "%s at %s", call.Path, call.At.Format(time.StampMilli))
+	}
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	var waits, withinSpacing uint64
+	for _, f := range families {
+		if f.GetName() != "guestflow_passquare_pacer_wait_seconds" {
+			continue
+		}
+		h := f.GetMetric()[0].GetHistogram()
+		waits = h.GetSampleCount()
+		for _, b := range h.GetBucket() {
+			if b.GetUpperBound() == 1.5 { // the spacing, 1.25 s, and the timer's slack
+				withinSpacing = b.GetCumulativeCount()
+			}
+		}
+	}
+	assert.EqualValues(t, 2*n, waits)
+	assert.Equal(t, waits, withinSpacing, "a request waited in the pacer beyond the spacing: activities queue inside the process")
+}
