@@ -54,10 +54,11 @@ func issueCards(ctx workflow.Context, n int) error {
 
 // Many issuances queued at once against a Passquare answering in 500 ms,
 // each issuance two requests (the card comes at install, so the customer
-// is read back): with the production pacing (PassquareWorkerOptions of the
-// expert plan, 1.25 s spacing), every attempt succeeds at once, Passquare
-// never answers 429, and no request waits in the pacer longer than the
-// spacing, since the process takes the next activity only when it is done.
+// is read back), sent by two worker processes with the production pacing
+// (PassquareWorkerOptions of the expert plan, 1.25 s spacing): every
+// attempt succeeds at once, Passquare never answers 429, and no request
+// waits in its process's pacer longer than the spacing, since a process
+// takes the next activity only when it is done.
 func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a Temporal dev server and about 25 s of paced requests")
@@ -67,10 +68,13 @@ func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 	srv, err := devserver.Start(ctx, devserver.Options{})
 	require.NoError(t, err, "set TEMPORAL_CLI to the temporal CLI")
 	t.Cleanup(func() { _ = srv.Stop() })
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(),
-		Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-	require.NoError(t, err)
-	t.Cleanup(c.Close)
+	dial := func(identity string) client.Client {
+		c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Identity: identity,
+			Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+		require.NoError(t, err)
+		t.Cleanup(c.Close)
+		return c
+	}
 
 	sb := pqsandbox.New(pqsandbox.Options{
 		Accounts:       []pqsandbox.AccountConfig{{AppKey: "pacing-app-key", Plan: "expert"}},
@@ -80,17 +84,23 @@ func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 	pq := httptest.NewServer(sb)
 	t.Cleanup(pq.Close)
 	cfg := &config.Group{Passquare: config.Passquare{AppKey: "pacing-app-key", Plan: "expert", BaseURL: pq.URL + "/api/v2"}}
-	reg := telemetry.NewRegistry()
-	acts := activities.FromConfig(cfg, c, reg, slog.New(slog.DiscardHandler))
 
-	sender := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(cfg.Passquare.Plan))
-	acts.RegisterPassquare(sender)
+	// Two worker processes, each with its own client, pacer and metrics.
+	var registries []*telemetry.Registry
+	for _, identity := range []string{"worker-a", "worker-b"} {
+		c := dial(identity)
+		reg := telemetry.NewRegistry()
+		registries = append(registries, reg)
+		sender := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(cfg.Passquare.Plan))
+		activities.FromConfig(cfg, c, reg, slog.New(slog.DiscardHandler)).RegisterPassquare(sender)
+		require.NoError(t, sender.Start())
+		t.Cleanup(sender.Stop)
+	}
+	c := dial("stays")
 	stays := worker.New(c, "pacing-test", worker.Options{})
 	stays.RegisterWorkflow(issueCards)
-	for _, w := range []worker.Worker{sender, stays} {
-		require.NoError(t, w.Start())
-		t.Cleanup(w.Stop)
-	}
+	require.NoError(t, stays.Start())
+	t.Cleanup(stays.Stop)
 
 	const n = 6
 	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: "pacing-test"}, issueCards, n)
@@ -102,18 +112,20 @@ func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 	for _, call := range calls {
 		assert.NotEqual(t, http.StatusTooManyRequests, call.Status, "%s at %s", call.Path, call.At.Format(time.StampMilli))
 	}
-	families, err := reg.Gather()
-	require.NoError(t, err)
 	var waits, withinSpacing uint64
-	for _, f := range families {
-		if f.GetName() != "guestflow_passquare_pacer_wait_seconds" {
-			continue
-		}
-		h := f.GetMetric()[0].GetHistogram()
-		waits = h.GetSampleCount()
-		for _, b := range h.GetBucket() {
-			if b.GetUpperBound() == 1.5 { // the spacing, 1.25 s, and the timer's slack
-				withinSpacing = b.GetCumulativeCount()
+	for _, reg := range registries {
+		families, err := reg.Gather()
+		require.NoError(t, err)
+		for _, f := range families {
+			if f.GetName() != "guestflow_passquare_pacer_wait_seconds" {
+				continue
+			}
+			h := f.GetMetric()[0].GetHistogram()
+			waits += h.GetSampleCount()
+			for _, b := range h.GetBucket() {
+				if b.GetUpperBound() == 1.5 { // the spacing, 1.25 s, and the timer's slack
+					withinSpacing += b.GetCumulativeCount()
+				}
 			}
 		}
 	}
