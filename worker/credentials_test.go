@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -94,12 +95,7 @@ func TestAWrongMewsTokenIsNamedByReadyz(t *testing.T) {
 	v.cfg.Branches["vienna"].MewsAccessToken = "vienna-wrong-token"
 
 	h := v.start(t)
-	var body string
-	require.Eventually(t, func() bool {
-		code, failing, b := readyz(h)
-		body = b
-		return code == http.StatusServiceUnavailable && len(failing) == 1 && failing["mews/vienna"] == "refused"
-	}, 10*time.Second, 5*time.Millisecond, "readyz should name only mews/vienna as refused")
+	body := waitFailing(t, h, map[string]string{"mews/vienna": "refused"})
 	assert.NotContains(t, body, "wrong-token")
 	calls := v.mews.Recorder().Count(http.MethodPost, "/api/connector/v1/customers/getAll")
 	assert.Equal(t, 2, calls, "one check per branch; a refusal is not tried again")
@@ -110,6 +106,30 @@ func TestAWrongMewsTokenIsNamedByReadyz(t *testing.T) {
 		code, _, _ := readyz(h)
 		return code == http.StatusOK
 	}, 10*time.Second, 5*time.Millisecond)
+}
+
+// waitFailing waits until /readyz answers 503 naming exactly the checks in
+// want, and returns its body.
+func waitFailing(t *testing.T, h http.Handler, want map[string]string) string {
+	t.Helper()
+	var body string
+	if !assert.Eventually(t, func() bool {
+		code, failing, b := readyz(h)
+		body = b
+		return code == http.StatusServiceUnavailable && maps.Equal(failing, want)
+	}, 10*time.Second, 5*time.Millisecond) {
+		t.Fatalf("readyz should name %v; it answered %s", want, body)
+	}
+	return body
+}
+
+// A wrong Passquare app_key is named the same way: the group has one.
+func TestAWrongPassquareAppKeyIsNamedByReadyz(t *testing.T) {
+	fastStartChecks(t)
+	v := startVendors(t)
+	v.cfg.Passquare.AppKey = "wrong-app-key"
+	body := waitFailing(t, v.start(t), map[string]string{"passquare": "refused"})
+	assert.NotContains(t, body, "wrong-app-key")
 }
 
 // A vendor failing for now leaves its credentials unknown, and not ready,
