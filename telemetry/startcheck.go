@@ -28,15 +28,22 @@ const (
 // vendor fails for now. It tries until it has a verdict.
 var StartCheckBackoff = vendorhttp.Backoff{First: time.Second, Max: time.Minute}
 
-// CheckOnce runs call in the background until the vendor accepts or
-// refuses it, trying again after transient failures (5xx, 429, no answer),
-// and returns the Check /readyz asks: Unknown until then, nil once
-// accepted, Refused for good once refused (Failed for an undocumented answer) (the program keeps running; the
-// fix is the right secret and a restart). A refusal is logged as an error
-// naming the check, never the secret.
-func CheckOnce(ctx context.Context, name string, call func(context.Context) error, logger *slog.Logger) Check {
-	var mu sync.Mutex
-	verdict := error(Unknown)
+// StartCheck is a check made once at start, in the background: it runs
+// the call until the vendor accepts or refuses it, trying again after
+// transient failures (5xx, 429, no answer). Its Ready is the Check /readyz
+// asks: Unknown until then, nil once accepted, Refused for good once
+// refused (Failed for an answer in no documented form); the fix is the
+// right secret and a restart. A refusal is logged as an error naming the
+// check, never the secret.
+type StartCheck struct {
+	mu      sync.Mutex
+	verdict error
+	passed  chan struct{} // closed once accepted
+}
+
+// CheckAtStart starts checking; the check ends with ctx.
+func CheckAtStart(ctx context.Context, name string, call func(context.Context) error, logger *slog.Logger) *StartCheck {
+	s := &StartCheck{verdict: Unknown, passed: make(chan struct{})}
 	go func() {
 		err := vendorhttp.Retry(ctx, StartCheckBackoff, call, func(err error, wait time.Duration) {
 			logger.WarnContext(ctx, "start-up check failed for now; trying again", "check", name, "error", err, "wait", wait)
@@ -44,25 +51,31 @@ func CheckOnce(ctx context.Context, name string, call func(context.Context) erro
 		if ctx.Err() != nil {
 			return
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		var refusal *vendorhttp.Error
 		switch {
 		case errors.As(err, &refusal):
-			verdict = Refused
+			s.verdict = Refused
 			logger.ErrorContext(ctx, "start-up check refused: fix the credential and restart", "check", name, "error", err)
-			return
 		case err != nil:
-			verdict = Failed
+			s.verdict = Failed
 			logger.ErrorContext(ctx, "start-up check failed", "check", name, "error", err)
-			return
+		default:
+			s.verdict = nil
+			close(s.passed)
+			logger.InfoContext(ctx, "start-up check passed", "check", name)
 		}
-		verdict = nil
-		logger.InfoContext(ctx, "start-up check passed", "check", name)
 	}()
-	return func(context.Context) error {
-		mu.Lock()
-		defer mu.Unlock()
-		return verdict
-	}
+	return s
 }
+
+// Ready is the check's verdict so far, as a Check.
+func (s *StartCheck) Ready(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.verdict
+}
+
+// Passed is closed once the vendor accepted the call; never when refused.
+func (s *StartCheck) Passed() <-chan struct{} { return s.passed }

@@ -66,7 +66,7 @@ func (v *vendors) start(t *testing.T) http.Handler {
 	reg := telemetry.NewRegistry()
 	acts := activities.FromConfig(v.cfg, nil, reg, logger)
 	return (&telemetry.Server{Registry: reg, Logger: logger,
-		Ready: credentialChecks(ctx, acts.Credentials(v.cfg.BranchIDs), logger)}).Handler()
+		Ready: readiness(credentialChecks(ctx, acts.Credentials(v.cfg.BranchIDs), logger))}).Handler()
 }
 
 // readyz answers the probe: its status and the checks it names as failing.

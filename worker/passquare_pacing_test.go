@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -60,21 +62,9 @@ func issueCards(ctx workflow.Context, n int) error {
 // waits in its process's pacer longer than the spacing, since a process
 // takes the next activity only when it is done.
 func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a Temporal dev server and about 25 s of paced requests")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Options{})
-	require.NoError(t, err, "set TEMPORAL_CLI to the temporal CLI")
-	t.Cleanup(func() { _ = srv.Stop() })
-	dial := func(identity string) client.Client {
-		c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Identity: identity,
-			Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
-		require.NoError(t, err)
-		t.Cleanup(c.Close)
-		return c
-	}
+	dial := startTemporal(t)
 
 	sb := pqsandbox.New(pqsandbox.Options{
 		Accounts:       []pqsandbox.AccountConfig{{AppKey: "pacing-app-key", Plan: "expert"}},
@@ -91,10 +81,8 @@ func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 		c := dial(identity)
 		reg := telemetry.NewRegistry()
 		registries = append(registries, reg)
-		sender := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(cfg.Passquare.Plan))
-		activities.FromConfig(cfg, c, reg, slog.New(slog.DiscardHandler)).RegisterPassquare(sender)
-		require.NoError(t, sender.Start())
-		t.Cleanup(sender.Stop)
+		acts := activities.FromConfig(cfg, c, reg, slog.New(slog.DiscardHandler))
+		servePassquare(t, c, acts, cfg.Passquare.Plan)
 	}
 	c := dial("stays")
 	stays := worker.New(c, "pacing-test", worker.Options{})
@@ -131,4 +119,82 @@ func TestThePassquareQueueNeverOutrunsTheSender(t *testing.T) {
 	}
 	assert.EqualValues(t, 2*n, waits)
 	assert.Equal(t, waits, withinSpacing, "a request waited in the pacer beyond the spacing: activities queue inside the process")
+}
+
+// startTemporal starts a dev server of the test's own, so no earlier
+// test's pollers are listed on its queues, and returns how to dial it.
+func startTemporal(t *testing.T) func(identity string) client.Client {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a Temporal dev server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Options{})
+	require.NoError(t, err, "set TEMPORAL_CLI to the temporal CLI")
+	t.Cleanup(func() { _ = srv.Stop() })
+	return func(identity string) client.Client {
+		c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Identity: identity,
+			Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+		require.NoError(t, err)
+		t.Cleanup(c.Close)
+		return c
+	}
+}
+
+// servePassquare runs the process's Passquare worker as main does once
+// Passquare has accepted the app_key.
+func servePassquare(t *testing.T, c client.Client, acts *activities.Set, plan string) {
+	t.Helper()
+	accepted := make(chan struct{})
+	close(accepted)
+	ctx, stop := context.WithCancel(context.Background())
+	done := runPassquare(ctx, c, acts, plan, accepted, slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { stop(); <-done })
+}
+
+// passquarePollers are the identities of the workers polling the Passquare
+// task queue.
+func passquarePollers(t *testing.T, c client.Client) []string {
+	t.Helper()
+	d, err := c.DescribeTaskQueue(context.Background(), lifecycle.PassquareTaskQueue, enumspb.TASK_QUEUE_TYPE_ACTIVITY)
+	require.NoError(t, err)
+	var ids []string
+	for _, p := range d.GetPollers() {
+		ids = append(ids, p.GetIdentity())
+	}
+	return ids
+}
+
+// A worker whose Passquare app_key is refused at start takes no Passquare
+// work: issuances and pushes wait in the queue for a worker with the right
+// key instead of failing to staff. With the right key it serves the queue.
+func TestARefusedPassquareKeyTakesNoPassquareWork(t *testing.T) {
+	fastStartChecks(t)
+	dial := startTemporal(t)
+	sb := pqsandbox.New(pqsandbox.Options{Accounts: []pqsandbox.AccountConfig{{AppKey: "right-app-key", Plan: "expert"}}})
+	pq := httptest.NewServer(sb)
+	t.Cleanup(pq.Close)
+	logger := slog.New(slog.DiscardHandler)
+	start := func(appKey string) (*telemetry.StartCheck, client.Client) {
+		c := dial("worker-" + appKey)
+		cfg := &config.Group{Passquare: config.Passquare{AppKey: config.Secret(appKey), Plan: "expert", BaseURL: pq.URL + "/api/v2"}}
+		acts := activities.FromConfig(cfg, c, telemetry.NewRegistry(), logger)
+		ctx, stop := context.WithCancel(context.Background())
+		check := credentialChecks(ctx, acts.Credentials(nil), logger)["passquare"]
+		done := runPassquare(ctx, c, acts, cfg.Passquare.Plan, check.Passed(), logger)
+		t.Cleanup(func() { stop(); <-done })
+		return check, c
+	}
+
+	refused, _ := start("wrong-app-key")
+	require.Eventually(t, func() bool { return refused.Ready(context.Background()) == telemetry.Refused },
+		10*time.Second, 5*time.Millisecond)
+
+	// A worker started after the refused one: once its poll is seen, the
+	// refused one's would have been seen too.
+	_, c := start("right-app-key")
+	require.Eventually(t, func() bool { return slices.Contains(passquarePollers(t, c), "worker-right-app-key") },
+		20*time.Second, 50*time.Millisecond)
+	assert.Equal(t, []string{"worker-right-app-key"}, passquarePollers(t, c), "a refused key serves no Passquare work")
 }
