@@ -64,6 +64,12 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 		}, []string{"branch"}),
 	}
 	reg.MustRegister(pc.UnknownCards)
+	pacerWait := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "guestflow_passquare_pacer_wait_seconds",
+		Help:    "How long each Passquare request waited for its turn in this process; beyond 1.25 s, requests queue inside the process.",
+		Buckets: []float64{0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 5, 10, 30},
+	})
+	reg.MustRegister(pacerWait)
 	base := mews.New(mews.Options{
 		BaseURL: cfg.Mews.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
 		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName,
@@ -89,6 +95,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 			Client: passquare.New(passquare.Options{
 				AppKey: cfg.Passquare.AppKey.Value(), BaseURL: cfg.Passquare.BaseURL,
 				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing,
+				PacerWait: func(d time.Duration) { pacerWait.Observe(d.Seconds()) },
 			}),
 			TemplateUUID: cfg.Passquare.TemplateUUID,
 			FormLink:     cfg.Passquare.FormLink,
@@ -138,19 +145,42 @@ func (s *Set) RegisterPassquare(r worker.ActivityRegistry) {
 // Passquare would refuse the second.
 const passquareHeadroom = 0.8
 
-// passquareSpacing is the least time between two requests of one worker
-// process; the task queue's rate spaces the activities of all workers.
+// passquareSpacing is the least time between the end of one request and
+// the next in a process (1/headroom seconds): the pacer of the process's
+// one Passquare client counts from the end, as Passquare counts arrivals.
 const passquareSpacing = 1250 * time.Millisecond
 
-// PassquareRate is the steady rate, in activities per second, that keeps
-// the whole group within a Passquare plan: one request per second, and the
-// plan's hourly quota spread evenly over the hour (60 an hour is one a
-// minute), with headroom. Every worker on the Passquare task queue must use
-// the same rate.
+// passquareCallsPerActivity is the most requests one activity on the
+// Passquare queue sends: IssueCard's retry reads the customer, writes it
+// and, without a card number in the answer, reads it again; PushBalance
+// sends two.
+const passquareCallsPerActivity = 3
+
+// PassquareRate is the Passquare task queue's rate, in activities per
+// second, for the whole group: each activity may send
+// passquareCallsPerActivity requests, so the group's requests stay within
+// headroom of one a second and of the plan's hourly quota spread over the
+// hour (base: 60 an hour). Every worker on the queue must use the same
+// rate (PassquareWorkerOptions).
 func PassquareRate(plan string) float64 {
 	perHour := config.PassquarePlans[plan]
 	if perHour == 0 {
 		perHour = config.PassquarePlans["base"]
 	}
-	return passquareHeadroom * math.Min(1, float64(perHour)/time.Hour.Seconds())
+	return passquareHeadroom * math.Min(1, float64(perHour)/time.Hour.Seconds()) / passquareCallsPerActivity
+}
+
+// PassquareWorkerOptions are the options of every process's worker on the
+// Passquare task queue. The queue hands out PassquareRate activities a
+// second for the group, and a process takes one activity at a time: it asks
+// for the next only when the last has finished, so an activity never waits
+// in the pacer behind another. Its requests wait at most passquareSpacing
+// each, (passquareCallsPerActivity-1) x spacing plus the answers in all,
+// well inside its 30 s StartToClose; activities the workers cannot take yet
+// wait in the queue (ScheduleToStart), which costs no attempt.
+func PassquareWorkerOptions(plan string) worker.Options {
+	return worker.Options{
+		TaskQueueActivitiesPerSecond:       PassquareRate(plan),
+		MaxConcurrentActivityExecutionSize: 1,
+	}
 }

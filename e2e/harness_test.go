@@ -237,7 +237,7 @@ bonus_percent = "5"
 	main := worker.New(c, lifecycle.TaskQueue, worker.Options{})
 	workflows.Register(registryWithStay{Registry: main, stay: wiring.stay})
 	acts.Register(main)
-	pq := worker.New(c, lifecycle.PassquareTaskQueue, worker.Options{TaskQueueActivitiesPerSecond: activities.PassquareRate("expert")})
+	pq := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions("expert"))
 	acts.RegisterPassquare(pq)
 	for _, w := range []worker.Worker{main, pq} {
 		if err := w.Start(); err != nil {

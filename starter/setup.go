@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -47,7 +49,7 @@ var setupCommand = &command{
 		}
 		cfg := p.Config
 		pc := passcreator.New(passcreator.Options{APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL, Logger: p.Logger})
-		if err := ensureAppConfigurations(ctx, pc, cfg, os.Stdout); err != nil {
+		if err := ensureAppConfigurationsRetrying(ctx, pc, cfg, os.Stdout, p.Logger); err != nil {
 			return err
 		}
 		for _, s := range schedules(p.Config) {
@@ -127,6 +129,30 @@ func ensureSchedule(ctx context.Context, c client.Client, s client.ScheduleOptio
 // Passcreator app configuration: the branch id, which is unique in the
 // group's file and does not change when the hotel is renamed.
 func AppConfigurationName(branchID string) string { return "guestflow " + branchID }
+
+// setupBackoff is how long setup waits out a vendor that is down, slow or
+// rate limiting before it gives up: six calls over about half a minute.
+var setupBackoff = vendorhttp.Backoff{First: time.Second, Max: 16 * time.Second, Attempts: 6}
+
+// ensureAppConfigurationsRetrying runs ensureAppConfigurations again after a
+// transient vendor failure (5xx, 429, no answer), within setupBackoff; a
+// refusal (401, 403, 404, a configuration without its property) stops at
+// once. A run that failed half way is simply run again, as ensure finds
+// before it creates; only the run that succeeded prints.
+func ensureAppConfigurationsRetrying(ctx context.Context, pc *passcreator.Client, cfg *config.Group, out io.Writer, logger *slog.Logger) error {
+	var printed bytes.Buffer
+	err := vendorhttp.Retry(ctx, setupBackoff, func(ctx context.Context) error {
+		printed.Reset()
+		return ensureAppConfigurations(ctx, pc, cfg, &printed)
+	}, func(err error, wait time.Duration) {
+		logger.Warn("Passcreator failed for now; setup tries again", "error", err, "wait", wait)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = printed.WriteTo(out)
+	return err
+}
 
 // ensureAppConfigurations checks each branch's Passcreator app
 // configuration and its transaction-value property. For a branch without

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,6 +16,8 @@ import (
 	"github.com/guestflow/guestflow/config"
 	"github.com/guestflow/guestflow/vendors/passcreator"
 	pcsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
+	"github.com/guestflow/guestflow/vendors/sandboxkit"
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 func setupGroup(branches ...string) *config.Group {
@@ -81,4 +85,33 @@ func TestSetupRefusesToGuessBetweenTwoOfItsName(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `2 Passcreator app configurations are named "guestflow rome"`)
 	assert.Zero(t, sb.Recorder().Count(http.MethodPost, "/api/appconfiguration"))
+}
+
+// A Passcreator that answers 503 a few times is waited out within the
+// bounded backoff, and setup goes on; a refused key stops at its first call.
+func TestSetupWaitsOutATransientVendorFailureButNotARefusal(t *testing.T) {
+	saved := setupBackoff
+	setupBackoff = vendorhttp.Backoff{First: time.Millisecond, Max: 4 * time.Millisecond, Attempts: 6}
+	t.Cleanup(func() { setupBackoff = saved })
+	logger := slog.New(slog.DiscardHandler)
+
+	sb := pcsandbox.New(pcsandbox.Options{APIKey: "setup-key", RateLimit: -1, Faults: sandboxkit.Faults{Unavailable: 3}})
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	pc := passcreator.New(passcreator.Options{APIKey: "setup-key", BaseURL: srv.URL})
+	var out bytes.Buffer
+	require.NoError(t, ensureAppConfigurationsRetrying(context.Background(), pc, setupGroup("rome"), &out, logger))
+	assert.Contains(t, out.String(), "branch rome: created")
+	assert.Equal(t, 1, strings.Count(out.String(), "branch rome:"), "only the run that succeeded prints")
+
+	sb.Faults().Set(sandboxkit.Faults{Unavailable: 10})
+	err := ensureAppConfigurationsRetrying(context.Background(), pc, setupGroup("lisbon"), &bytes.Buffer{}, logger)
+	assert.True(t, vendorhttp.IsStatus(err, http.StatusServiceUnavailable), "gives up after its attempts: %v", err)
+
+	sb.Faults().Set(sandboxkit.Faults{})
+	sb.Recorder().Reset()
+	wrong := passcreator.New(passcreator.Options{APIKey: "wrong-key", BaseURL: srv.URL})
+	err = ensureAppConfigurationsRetrying(context.Background(), wrong, setupGroup("lisbon"), &bytes.Buffer{}, logger)
+	assert.True(t, vendorhttp.IsStatus(err, http.StatusUnauthorized) || vendorhttp.IsStatus(err, http.StatusForbidden), "refused: %v", err)
+	assert.Len(t, sb.Recorder().Calls(), 1, "a refusal is not tried again")
 }

@@ -81,6 +81,11 @@ func (s *Server) readyz(c *gin.Context) {
 			status = http.StatusServiceUnavailable
 			// The name tells operators what to look at; the error text goes
 			// to the log only, as it may describe internals.
+			var verdict NotReady
+			if errors.As(err, &verdict) {
+				failing[name] = string(verdict)
+				continue // its own check logged why, once
+			}
 			failing[name] = "unavailable"
 			s.Logger.WarnContext(ctx, "readiness check failed", "check", name, "error", err)
 		}

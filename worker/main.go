@@ -4,8 +4,11 @@
 package main
 
 import (
+	"context"
+	"log/slog"
 	"os"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/guestflow/guestflow/activities"
@@ -30,23 +33,74 @@ func run(args []string) error {
 	defer stop()
 
 	acts := activities.FromConfig(p.Config, p.Temporal, p.Metrics, p.Logger)
+	checks := credentialChecks(ctx, acts.Credentials(p.Config.BranchIDs), p.Logger)
 	stays := worker.New(p.Temporal, lifecycle.TaskQueue, worker.Options{})
 	workflows.Register(stays)
 	acts.Register(stays)
-	passquare := worker.New(p.Temporal, lifecycle.PassquareTaskQueue, worker.Options{
-		TaskQueueActivitiesPerSecond: activities.PassquareRate(p.Config.Passquare.Plan),
-	})
-	acts.RegisterPassquare(passquare)
-
-	for _, w := range []worker.Worker{stays, passquare} {
-		if err := w.Start(); err != nil {
-			return err
-		}
-		defer w.Stop()
+	if err := stays.Start(); err != nil {
+		return err
 	}
+	defer stays.Stop()
+	pqCtx, pqStop := context.WithCancel(ctx)
+	passquareDone := runPassquare(pqCtx, p.Temporal, acts, p.Config.Passquare.Plan, checks["passquare"].Passed(), p.Logger)
+	defer func() { pqStop(); <-passquareDone }()
+
 	p.Logger.Info("worker started", "task_queues", []string{lifecycle.TaskQueue, lifecycle.PassquareTaskQueue},
 		"branches", p.Config.BranchIDs, "ops_addr", *opsAddr)
-	ops := &telemetry.Server{Addr: *opsAddr, Registry: p.Metrics, Logger: p.Logger,
-		Ready: map[string]telemetry.Check{"temporal": telemetry.TemporalCheck(p.Temporal)}}
+	ready := readiness(checks)
+	ready["temporal"] = telemetry.TemporalCheck(p.Temporal)
+	ops := &telemetry.Server{Addr: *opsAddr, Registry: p.Metrics, Logger: p.Logger, Ready: ready}
 	return ops.Run(ctx)
+}
+
+// credentialChecks checks each vendor credential of the group at start, in
+// the background, named vendor/branch (or vendor) for /readyz and the logs.
+// The worker runs whatever they answer: a refused branch's guests wait for
+// staff as before, the other branches go on, and the right secret and a
+// restart make it ready. Passquare's app_key is the exception: see
+// runPassquare.
+func credentialChecks(ctx context.Context, creds []activities.Credential, logger *slog.Logger) map[string]*telemetry.StartCheck {
+	checks := map[string]*telemetry.StartCheck{}
+	for _, c := range creds {
+		checks[c.Name()] = telemetry.CheckAtStart(ctx, c.Name(), c.Check, logger)
+	}
+	return checks
+}
+
+// readiness is what /readyz asks of the start checks: each one's verdict.
+func readiness(checks map[string]*telemetry.StartCheck) map[string]telemetry.Check {
+	ready := map[string]telemetry.Check{}
+	for name, c := range checks {
+		ready[name] = c.Ready
+	}
+	return ready
+}
+
+// runPassquare starts this process's worker on the Passquare task queue
+// once Passquare has accepted the group's app_key (accepted is closed), and
+// stops it when ctx ends; the returned channel is closed when it has
+// stopped. While the key is unknown or refused the process takes no
+// Passquare work: issuances and balance pushes wait in the queue (within
+// their ScheduleToClose: a day for an issuance, an hour for a push) for a
+// worker with the right key, instead of failing to staff.
+func runPassquare(ctx context.Context, c client.Client, acts *activities.Set, plan string, accepted <-chan struct{}, logger *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case <-accepted:
+		case <-ctx.Done():
+			return
+		}
+		w := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions(plan))
+		acts.RegisterPassquare(w)
+		if err := w.Start(); err != nil {
+			logger.Error("the Passquare worker did not start", "error", err)
+			return
+		}
+		logger.Info("Passquare accepted the app_key; its task queue is served", "task_queue", lifecycle.PassquareTaskQueue)
+		<-ctx.Done()
+		w.Stop()
+	}()
+	return done
 }

@@ -232,3 +232,14 @@ func (c *Client) UpdateCustomer(ctx context.Context, req UpdateCustomerRequest) 
 	}
 	return &out, nil
 }
+
+// CheckAccess checks the client and access tokens with the cheapest
+// documented call that reads no guest: customers/getAll for the nil id
+// (a filter is required), with every Extent false and a Limitation of 1,
+// which the document says still answers (a Cursor "even when using
+// Extents set to false so that no actual data is returned").
+func (c *Client) CheckAccess(ctx context.Context) error {
+	req := GetCustomersRequest{CustomerIDs: []string{"00000000-0000-0000-0000-000000000000"},
+		ActivityStates: []string{ActivityActive}, Limitation: Limitation{Count: 1}}
+	return c.call(ctx, "customers/getAll", req, &CustomersPage{})
+}

@@ -106,3 +106,11 @@ func expiryOf(value string) time.Time {
 	}
 	return exp.Time
 }
+
+// Login checks the account's API key and id by logging in (or finds a token
+// still usable from an earlier login), so a program can learn at start that
+// PassportScan refuses them.
+func (cl *Client) Login(ctx context.Context) error {
+	_, err := cl.token(ctx)
+	return err
+}

@@ -35,6 +35,10 @@ type Options struct {
 	// DefaultMinInterval, a negative value disables the spacing. It waits,
 	// it never retries.
 	MinInterval time.Duration
+	// PacerWait, when set, hears how long each request waited for its turn
+	// (guestflow_passquare_pacer_wait_seconds): a wait longer than
+	// MinInterval means requests queue inside the process.
+	PacerWait func(time.Duration)
 }
 
 // Client calls Passquare for one app_key. It is safe for concurrent use;
@@ -65,9 +69,9 @@ func New(o Options) *Client {
 	}
 	switch {
 	case o.MinInterval == 0:
-		c.pace = newPacer(DefaultMinInterval)
+		c.pace = newPacer(DefaultMinInterval, o.PacerWait)
 	case o.MinInterval > 0:
-		c.pace = newPacer(o.MinInterval)
+		c.pace = newPacer(o.MinInterval, o.PacerWait)
 	}
 	return c
 }
@@ -140,12 +144,13 @@ func refusalIn(raw []byte) (message string, refused bool) {
 // closer together than they left.
 type pacer struct {
 	interval time.Duration
-	turn     chan struct{} // one token, held from wait to done
-	last     time.Time     // end of the previous call; guarded by turn
+	waited   func(time.Duration) // nil: not measured
+	turn     chan struct{}       // one token, held from wait to done
+	last     time.Time           // end of the previous call; guarded by turn
 }
 
-func newPacer(interval time.Duration) *pacer {
-	p := &pacer{interval: interval, turn: make(chan struct{}, 1)}
+func newPacer(interval time.Duration, waited func(time.Duration)) *pacer {
+	p := &pacer{interval: interval, waited: waited, turn: make(chan struct{}, 1)}
 	p.turn <- struct{}{}
 	return p
 }
@@ -153,6 +158,9 @@ func newPacer(interval time.Duration) *pacer {
 // wait takes the turn once interval has passed since the previous call
 // ended; a nil error obliges the caller to call done when its call ends.
 func (p *pacer) wait(ctx context.Context) error {
+	if p.waited != nil {
+		defer func(start time.Time) { p.waited(time.Since(start)) }(time.Now())
+	}
 	select {
 	case <-p.turn:
 	case <-ctx.Done():

@@ -93,6 +93,7 @@ type Faults struct {
 	Burst429Every int           `toml:"burst_429_every"` // every Nth call starts a burst of 429s (0: never)
 	Burst429Len   int           `toml:"burst_429_len"`   // calls in each burst
 	RetryAfter    time.Duration `toml:"retry_after"`     // Retry-After sent with injected 429s
+	Unavailable   int           `toml:"unavailable"`     // the first N calls answered 503 (a vendor starting up)
 	Seed          uint64        `toml:"seed"`            // makes the injected faults repeatable
 }
 
@@ -129,6 +130,7 @@ type verdict int
 const (
 	pass verdict = iota
 	fail500
+	fail503
 	drop
 	tooMany
 )
@@ -138,6 +140,9 @@ func (in *Injector) next() (verdict, time.Duration, time.Duration) {
 	defer in.mu.Unlock()
 	in.n++
 	f := in.f
+	if in.n <= f.Unavailable {
+		return fail503, f.Latency, 0
+	}
 	if f.Burst429Every > 0 && in.n%f.Burst429Every == 0 {
 		in.burstLeft = max(f.Burst429Len, 1)
 	}
@@ -181,6 +186,9 @@ func (in *Injector) Middleware(errorBody func(status int, message string) any) g
 		case fail500:
 			c.Set(injectedKey, true)
 			c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody(http.StatusInternalServerError, "injected fault"))
+		case fail503:
+			c.Set(injectedKey, true)
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody(http.StatusServiceUnavailable, "injected fault"))
 		case tooMany:
 			c.Set(injectedKey, true)
 			TooManyRequests(c, retryAfter, errorBody(http.StatusTooManyRequests, "rate limit exceeded"))

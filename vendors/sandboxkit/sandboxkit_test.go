@@ -64,3 +64,20 @@ func TestInjectorFaultsAreRepeatable(t *testing.T) {
 		t.Errorf("an error rate of 0.2 over 20 calls should show both 500 and 200: %v", a)
 	}
 }
+
+// Unavailable answers the first calls 503, then lets the vendor answer.
+func TestInjectorUnavailableThenServes(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(sandboxkit.NewInjector(sandboxkit.Faults{Unavailable: 2}).Middleware(func(status int, msg string) any { return gin.H{"message": msg} }))
+	r.GET("/", func(c *gin.Context) { c.Status(http.StatusOK) })
+	var codes []int
+	for range 4 {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		codes = append(codes, rec.Code)
+	}
+	if want := []int{503, 503, 200, 200}; !slices.Equal(codes, want) {
+		t.Errorf("codes %v, want %v", codes, want)
+	}
+}
