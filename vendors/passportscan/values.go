@@ -190,28 +190,35 @@ func (f Flag) MarshalJSON() ([]byte, error) {
 	return json.Marshal(f.value)
 }
 
-// Gender is the letter the sample sends ("F"), or null.
+// Gender is the letter the sample sends ("F"), or the number some check-in
+// sources send (10 male, 20 female: PassportScan's public pages say
+// "M/F or 10/20 depending on source"), or null.
 type Gender string
 
 func (g *Gender) UnmarshalJSON(b []byte) error {
 	var s *string
-	if json.Unmarshal(b, &s) != nil {
+	if json.Unmarshal(b, &s) == nil {
+		*g = ""
+		if s != nil {
+			*g = Gender(*s)
+		}
+		return nil
+	}
+	var n int
+	if json.Unmarshal(b, &n) != nil || (n != 10 && n != 20) {
 		return vendorhttp.WrongForm(b, "", *g)
 	}
-	*g = ""
-	if s != nil {
-		*g = Gender(*s)
-	}
+	*g = Gender(strconv.Itoa(n))
 	return nil
 }
 
-// Sex returns "male" for M, "female" for F, and "" for anything else (X on
-// some passports, or no answer).
+// Sex returns "male" for M or 10, "female" for F or 20, and "" for anything
+// else (X on some passports, or no answer).
 func (g Gender) Sex() string {
 	switch strings.ToUpper(strings.TrimSpace(string(g))) {
-	case "M":
+	case "M", "10":
 		return "male"
-	case "F":
+	case "F", "20":
 		return "female"
 	}
 	return ""
