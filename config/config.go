@@ -8,6 +8,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 	// Branch time zones must resolve in minimal containers without zoneinfo.
 	_ "time/tzdata"
@@ -83,6 +84,27 @@ type Loyalty struct {
 	// AccountKeySecret keys the hash that turns a phone number into the
 	// loyalty account's workflow id, so the phone is never visible.
 	AccountKeySecret Secret `toml:"account_key_secret"`
+	// MaxHookSum is the largest sum one Passquare addBalance hook may grant,
+	// written "1000.00"; a larger one, or one with more than two decimals,
+	// is refused with 400. Default DefaultMaxHookSum.
+	MaxHookSum Money `toml:"max_hook_sum"`
+	// MaxHookLifetime is the longest lifetime an addBalance hook may give
+	// its bonus, written "8760h"; a longer one is refused with 400. Default
+	// DefaultMaxHookLifetime.
+	MaxHookLifetime Duration `toml:"max_hook_lifetime"`
+}
+
+// HookBounds are the bounds on one addBalance hook, the defaults where the
+// group leaves them out (or was not built by Load).
+func (l Loyalty) HookBounds() (maxSum decimal.Decimal, maxLifetime time.Duration) {
+	maxSum, maxLifetime = l.MaxHookSum.Decimal, l.MaxHookLifetime.Duration
+	if maxSum.IsZero() {
+		maxSum = DefaultMaxHookSum
+	}
+	if maxLifetime == 0 {
+		maxLifetime = DefaultMaxHookLifetime
+	}
+	return maxSum, maxLifetime
 }
 
 // Encryption protects the personal data inside Temporal payloads.
@@ -161,6 +183,20 @@ func (s Secret) String() string {
 
 // GoString keeps %#v from printing the value either.
 func (s Secret) GoString() string { return s.String() }
+
+// Money is an amount written as a string in the file ("1000.00"), read by
+// rules.ParseDecimal.
+type Money struct{ decimal.Decimal }
+
+// UnmarshalText reads the plain decimal form.
+func (m *Money) UnmarshalText(b []byte) error {
+	v, ok := rules.ParseDecimal(string(b))
+	if !ok {
+		return fmt.Errorf("%q is not an amount like 1000.00", b)
+	}
+	m.Decimal = v
+	return nil
+}
 
 // Duration is a time.Duration written as "36h" or "90m" in the file.
 type Duration struct{ time.Duration }
