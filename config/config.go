@@ -84,6 +84,27 @@ type Loyalty struct {
 	// AccountKeySecret keys the hash that turns a phone number into the
 	// loyalty account's workflow id, so the phone is never visible.
 	AccountKeySecret Secret `toml:"account_key_secret"`
+	// MaxHookSum is the largest sum one Passquare addBalance hook may grant,
+	// written "1000.00"; a larger one, or one with more than two decimals,
+	// is refused with 400. Default DefaultMaxHookSum.
+	MaxHookSum Amount `toml:"max_hook_sum"`
+	// MaxHookLifetime is the longest lifetime an addBalance hook may give
+	// its bonus, written "8760h"; a longer one is refused with 400. Default
+	// DefaultMaxHookLifetime.
+	MaxHookLifetime Duration `toml:"max_hook_lifetime"`
+}
+
+// HookBounds are the bounds on one addBalance hook, the defaults where the
+// group leaves them out (or was not built by Load).
+func (l Loyalty) HookBounds() (maxSum decimal.Decimal, maxLifetime time.Duration) {
+	maxSum, maxLifetime = l.MaxHookSum.Decimal, l.MaxHookLifetime.Duration
+	if maxSum.IsZero() {
+		maxSum = DefaultMaxHookSum
+	}
+	if maxLifetime == 0 {
+		maxLifetime = DefaultMaxHookLifetime
+	}
+	return maxSum, maxLifetime
 }
 
 // Encryption protects the personal data inside Temporal payloads.

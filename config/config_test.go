@@ -69,6 +69,9 @@ func TestParseValid(t *testing.T) {
 		l.BonusPercent.String() != "2.5" || l.CheckoutOffset() != 11*time.Hour || l.DepartureGrace.Duration != 36*time.Hour {
 		t.Errorf("lisbon rules: %+v", l)
 	}
+	if sum, life := g.Loyalty.HookBounds(); sum.StringFixed(2) != "1000.00" || life != 365*24*time.Hour {
+		t.Errorf("hook bounds default to %s and %s, want 1000.00 and 8760h", sum, life)
+	}
 	w := g.Webhook
 	if !w.Configured() || w.Path != config.DefaultWebhookPath || w.CRMKey.Value() != "passquare-crm-key-value" ||
 		w.IntakeToken.Value() != "pos-intake-token-value" || w.PasscreatorWebhookKey.Value() != "literal-webhook-key-in-file" ||
@@ -296,6 +299,20 @@ func TestParseInvalid(t *testing.T) {
 			want: []string{"[webhook]", "field allowed_ip", "unknown field"},
 		},
 		{
+			name: "hook sum bound finer than cents",
+			edit: func(s string) string {
+				return strings.Replace(s, "[loyalty]\n", "[loyalty]\nmax_hook_sum = \"10.001\"\nmax_hook_lifetime = \"100000h\"\n", 1)
+			},
+			want: []string{"[loyalty]", "field max_hook_sum", "at most two decimals", "field max_hook_lifetime"},
+		},
+		{
+			name: "hook sum bound in exponent form",
+			edit: func(s string) string {
+				return strings.Replace(s, "[loyalty]\n", "[loyalty]\nmax_hook_sum = \"1e3\"\n", 1)
+			},
+			want: []string{"max_hook_sum", "is not a decimal like 2.50"},
+		},
+		{
 			name: "not TOML",
 			edit: func(s string) string { return s + "\n[branches.paris\n" },
 			want: []string{"valid.toml", "line"},
@@ -400,6 +417,17 @@ func TestBonusWrittenAsNumberIsExact(t *testing.T) {
 	}
 	if got := g.Branches["lisbon"].Rules.BonusPercent.String(); got != "0.1" {
 		t.Errorf("bonus_percent = %s, want exactly 0.1", got)
+	}
+}
+
+func TestHookBoundsAreConfigurable(t *testing.T) {
+	text := strings.Replace(validText(t), "[loyalty]\n", "[loyalty]\nmax_hook_sum = \"250.50\"\nmax_hook_lifetime = \"720h\"\n", 1)
+	g, err := config.Parse("valid.toml", text, lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, life := g.Loyalty.HookBounds(); sum.String() != "250.5" || life != 30*24*time.Hour {
+		t.Errorf("hook bounds = %s and %s, want 250.50 and 720h", sum, life)
 	}
 }
 

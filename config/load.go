@@ -73,7 +73,14 @@ const (
 	// DefaultUnknownDocumentType is the Mews type of a staff-approved
 	// document whose code the group does not map.
 	DefaultUnknownDocumentType = "IdentityCard"
+	// DefaultMaxHookLifetime: a year, longer than any bonus a hotel grants
+	// for a stay.
+	DefaultMaxHookLifetime = 365 * 24 * time.Hour
 )
+
+// DefaultMaxHookSum is the largest sum one addBalance hook grants by
+// default: far above a stay's bonus, far below a mistake's.
+var DefaultMaxHookSum = decimal.RequireFromString("1000.00")
 
 var (
 	// Branch ids go into workflow ids, search attributes and metric labels.
@@ -226,6 +233,13 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	secret(&g.Loyalty.AccountKeySecret, false, in("loyalty", "account_key_secret"))
 	if len(g.Loyalty.AccountKeySecret) < 16 {
 		v.group("loyalty", "account_key_secret", "required, at least 16 characters")
+	}
+	g.Loyalty.MaxHookSum.Decimal, g.Loyalty.MaxHookLifetime.Duration = g.Loyalty.HookBounds()
+	if s := g.Loyalty.MaxHookSum.Decimal; !s.IsPositive() || s.GreaterThan(rules.MaxGrantSum) || !rules.IsCents(s) {
+		v.group("loyalty", "max_hook_sum", "must be positive, at most %s, with at most two decimals", rules.MaxGrantSum)
+	}
+	if d := g.Loyalty.MaxHookLifetime.Duration; d < time.Second || d > rules.MaxGrantLifetime {
+		v.group("loyalty", "max_hook_lifetime", "must be between 1s and %s", rules.MaxGrantLifetime)
 	}
 
 	secret(&g.Encryption.PayloadKey, true, in("encryption", "payload_key"))

@@ -136,11 +136,18 @@ func (s *server) readBalance(c *gin.Context, hook *passquare.Hook) {
 }
 
 // addBalance credits the account once per transactionId and answers only
-// when the update completed, so a success is durably recorded.
+// when the update completed, so a success is durably recorded. A sum or
+// lifetime beyond the group's bounds is refused before Temporal is asked.
+// The update id holds the sum, so a transactionId sent again with another
+// sum reaches the account's validator (which refuses it) instead of being
+// answered with the first update's result.
 func (s *server) addBalance(c *gin.Context, hook *passquare.Hook) {
 	req, err := hook.AddBalance()
 	if err == nil {
 		err = req.Validate()
+	}
+	if err == nil {
+		err = req.CheckBounds(s.Config.Loyalty.HookBounds())
 	}
 	if err != nil {
 		s.invalid(c, err)
@@ -158,7 +165,7 @@ func (s *server) addBalance(c *gin.Context, hook *passquare.Hook) {
 	defer cancel()
 	var balance lifecycle.Balance
 	err = s.Temporal.UpdateAccount(ctx, key, lifecycle.AccountHolder{Phone: phone}, lifecycle.UpdateAddBalance,
-		"addBalance/"+req.TransactionID, add, &balance)
+		"addBalance/"+req.TransactionID+"/"+req.Sum.StringFixed(2), add, &balance)
 	if err != nil {
 		s.temporalFailed(c, err, "add-balance", key)
 		return
@@ -198,6 +205,9 @@ func (s *server) temporalFailed(c *gin.Context, err error, call, key string) {
 		s.Logger.ErrorContext(c.Request.Context(), "hook for a closed loyalty account refused; an operator recovers it with temporal workflow reset",
 			"call", call, "account_key", key, "workflow_id", lifecycle.AccountWorkflowID(key))
 		s.refuse(c, passquare.HookErrorStatus, "loyalty account closed; ask the hotel")
+	case conflicting:
+		s.Logger.InfoContext(c.Request.Context(), "transactionId replayed with another sum refused", "call", call, "account_key", key)
+		s.refuse(c, passquare.HookErrorStatus, "transactionId already used with another sum")
 	case refused:
 		s.Logger.InfoContext(c.Request.Context(), "account refused the hook", "call", call, "account_key", key, "error", err)
 		s.refuse(c, passquare.HookErrorStatus, "request refused by the loyalty account")

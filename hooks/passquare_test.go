@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 
@@ -137,6 +138,52 @@ func TestAddBalanceCreditsEachTransactionOnce(t *testing.T) {
 	require.Len(t, addBalanceUpdates(t, g.key()), 3, "a repeated transactionId does not reach the account again")
 }
 
+// A transactionId sent again with another sum is refused with Passquare's
+// error body and changes nothing; the same sum again, in any form, is a
+// harmless repeat.
+func TestAddBalanceRefusesATransactionIdWithAnotherSum(t *testing.T) {
+	e := newEnv(t)
+	g := newGuest()
+	e.install(g)
+	require.Equal(t, http.StatusOK, e.hook(g.addBalance(t, "10.50", "tx-1")).Code)
+	for _, sum := range []string{"20.00", "10.51", "1"} {
+		w := e.hook(g.addBalance(t, sum, "tx-1"))
+		require.Equal(t, http.StatusBadRequest, w.Code, "sum %s: %s", sum, w.Body.String())
+		require.JSONEq(t, `{"success": false, "error": "transactionId already used with another sum"}`, w.Body.String())
+	}
+	for _, sum := range []string{"10.50", "10.5"} {
+		w := e.hook(g.addBalance(t, sum, "tx-1"))
+		require.Equal(t, http.StatusOK, w.Code, "sum %s: %s", sum, w.Body.String())
+	}
+	require.Equal(t, "10.5", e.balance(g))
+}
+
+// The group's configured bounds replace the defaults: a hook at the bound is
+// credited, one beyond it refused before the account is asked.
+func TestAddBalanceConfiguredBounds(t *testing.T) {
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Config.Loyalty.MaxHookSum.Decimal = decimal.RequireFromString("20.00")
+		o.Config.Loyalty.MaxHookLifetime.Duration = time.Hour
+	})
+	g := newGuest()
+	e.install(g)
+	withLifetime := func(sum, tx, secs string) string {
+		return strings.Replace(g.addBalance(t, sum, tx), "86400", secs, 1)
+	}
+	require.Equal(t, http.StatusOK, e.hook(withLifetime("20.00", "tx-at-bound", "3600")).Code)
+	for body, want := range map[string]string{
+		withLifetime("20.01", "tx-sum", "3600"):                 "sum: must be at most 20.00",
+		withLifetime("0.001", "tx-tiny", "3600"):                "sum: must have at most two decimals",
+		withLifetime("5", "tx-lifetime", "3601"):                "lifetime: must be at most 3600 seconds",
+		withLifetime("5", "tx-overflow", "9223372036854775807"): "lifetime: must be at most 3600 seconds",
+	} {
+		w := e.hook(body)
+		require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
+		require.JSONEq(t, `{"success": false, "error": `+quote(want)+`}`, w.Body.String())
+	}
+	require.Equal(t, "20", e.balance(g))
+}
+
 func TestCreateCustomerAgainKeepsOneAccount(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
@@ -222,6 +269,15 @@ func TestMalformedHooks(t *testing.T) {
 		{"addBalance without transactionId", g.addBalance(t, "5", ""), 400, "transactionId: required"},
 		{"addBalance with a lifetime of words", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `"a day"`, 1), 400, "lifetime: cannot be read"},
 		{"addBalance with a negative lifetime", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `-1`, 1), 400, "lifetime: must be a positive number of seconds"},
+		{"addBalance sum 1e400", strings.Replace(g.addBalance(t, "X", "tx-e400"), `"X"`, `1e400`, 1), 400, "sum: cannot be read"},
+		{"addBalance sum 1e-24", strings.Replace(g.addBalance(t, "X", "tx-e-24"), `"X"`, `1e-24`, 1), 400, "sum: cannot be read"},
+		{"addBalance sum of 401 digits", g.addBalance(t, "1"+strings.Repeat("0", 400), "tx-401"), 400, "sum: must be at most 1000.00"},
+		{"addBalance sum of 60,000 digits", g.addBalance(t, strings.Repeat("9", 60000), "tx-60k"), 400, "sum: must be at most 1000.00"},
+		{"addBalance sum above the bound", g.addBalance(t, "1000.01", "tx-big"), 400, "sum: must be at most 1000.00"},
+		{"addBalance sum of 10^-24", g.addBalance(t, "0.000000000000000000000001", "tx-tiny"), 400, "sum: must have at most two decimals"},
+		{"addBalance sum with three decimals", g.addBalance(t, "10.005", "tx-3d"), 400, "sum: must have at most two decimals"},
+		{"addBalance lifetime overflowing a Duration", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `18446744074`, 1), 400, "lifetime: must be at most 31536000 seconds"},
+		{"addBalance lifetime above the bound", strings.Replace(g.addBalance(t, "5", "tx-l"), "86400", `31536001`, 1), 400, "lifetime: must be at most 31536000 seconds"},
 		{"oversize", `{"crm_key": "` + crmKey + `", "method": "readBalance", "customer": {"phone": "` + g.phone + `", "cardNumbers": ["` + strings.Repeat("1", hooks.DefaultMaxBody) + `"]}}`, 413, "request body too large"},
 	}
 	for _, tt := range tests {

@@ -71,6 +71,9 @@ const (
 	// closed: an operator closed the account; nothing changes until an
 	// operator recovers it.
 	closed
+	// conflicting: the account credited this transaction id with another
+	// sum, and changed nothing.
+	conflicting
 )
 
 func classify(err error) outcome {
@@ -81,6 +84,8 @@ func classify(err error) outcome {
 	switch {
 	case errors.Is(err, lifecycle.ErrAccountClosed):
 		return closed
+	case errors.As(err, &app) && app.Type() == lifecycle.ErrConflictingTransaction:
+		return conflicting
 	case errors.As(err, &nf):
 		return notFound
 	case errors.As(err, &app), errors.As(err, &bad), errors.As(err, &query):

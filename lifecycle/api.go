@@ -374,6 +374,12 @@ type AddBalance struct {
 	Lifetime      time.Duration   `json:"lifetime,omitempty"` // zero: never burns
 }
 
+// ErrConflictingTransaction is the type of the application error with which
+// the account refuses an AddBalance whose transaction id it already
+// credited with another sum: nothing changes, and the caller must not
+// believe the second sum was granted.
+const ErrConflictingTransaction = "ConflictingTransaction"
+
 // Balance answers QueryBalance, and Passquare's readBalance hook.
 type Balance struct {
 	Balance decimal.Decimal `json:"balance"`

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -73,11 +74,42 @@ func (e Entry) pending() bool {
 	return e.ExpiresAt != nil && !e.Burned && e.Reason != EntryBurn
 }
 
-// DefaultKeepIDs is how many folded-away ids Compact remembers when not told.
-// Duplicates arrive within minutes (a hook Passquare repeats) or within the
-// scan sync's overlap window (hours), so a thousand recent ids covers both
-// many times over, at about 50 kB of workflow state.
-const DefaultKeepIDs = 1000
+// IDWindow is how long the ledger remembers the id of an entry Compact
+// folded away, whatever the number of ids. Passquare's document says
+// nothing of repeating a hook; guestflow assumes a repeat comes from its
+// retries after a failed or timed-out answer (minutes to hours) or from an
+// operator re-sending a hook from Passquare's side (days), and the scan
+// sync's overlap is hours. Thirty days covers each of them many times over;
+// an id repeated later than that would be credited again.
+const IDWindow = 30 * 24 * time.Hour
+
+// SeenID is the id of an entry Compact folded away, what it credited and
+// when, so a repeat is refused and a repeat with another amount is seen.
+type SeenID struct {
+	ID string `json:"id"`
+	// Amount is nil for an id carried from a ledger that kept ids only.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+	// At is when the entry was made; for an id carried without a time, the
+	// time of the first Compact that saw it (see Compact).
+	At time.Time `json:"at"`
+}
+
+// UnmarshalJSON reads the object SeenID writes, and the bare id string that
+// ledgers carried before ids had amounts and times.
+func (s *SeenID) UnmarshalJSON(b []byte) error {
+	var id string
+	if json.Unmarshal(b, &id) == nil {
+		*s = SeenID{ID: id}
+		return nil
+	}
+	type plain SeenID
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*s = SeenID(p)
+	return nil
+}
 
 // Ledger is a loyalty account's balance history. It holds no clock and no
 // maps, so workflow code can keep it in state and replay it.
@@ -85,16 +117,30 @@ type Ledger struct {
 	// Opening is the balance of the entries Compact folded away.
 	Opening decimal.Decimal `json:"opening"`
 	Entries []Entry         `json:"entries"`
-	// Seen are the ids of folded-away entries, oldest first, still refused
-	// as duplicates; Compact bounds their number.
-	Seen []string `json:"seen,omitempty"`
+	// Seen are the folded-away entries still refused as duplicates: those
+	// younger than Compact's window.
+	Seen []SeenID `json:"seen,omitempty"`
 }
 
 // Has reports whether the ledger has an entry with this id, or had one that
 // Compact folded away recently enough to remember.
 func (l *Ledger) Has(id string) bool {
 	return slices.ContainsFunc(l.Entries, func(e Entry) bool { return e.ID == id }) ||
-		slices.Contains(l.Seen, id)
+		slices.ContainsFunc(l.Seen, func(s SeenID) bool { return s.ID == id })
+}
+
+// Conflicts reports whether the ledger credited id with an amount other than
+// amount: a repeat that would, if answered as a success, make the sender
+// believe the other amount was granted. An id not known, or carried without
+// its amount, does not conflict.
+func (l *Ledger) Conflicts(id string, amount decimal.Decimal) bool {
+	if i := slices.IndexFunc(l.Entries, func(e Entry) bool { return e.ID == id }); i >= 0 {
+		return !l.Entries[i].Amount.Equal(amount)
+	}
+	if i := slices.IndexFunc(l.Seen, func(s SeenID) bool { return s.ID == id }); i >= 0 {
+		return l.Seen[i].Amount != nil && !l.Seen[i].Amount.Equal(amount)
+	}
+	return false
 }
 
 // Credit records an accrual and reports whether it changed the ledger. A
@@ -175,26 +221,39 @@ func (l *Ledger) Burn(id string, at time.Time) decimal.Decimal {
 // Compact folds every settled entry (no lifetime, already burned, or a burn)
 // into Opening, so the account can continue-as-new with a bounded state.
 // Accruals still waiting to burn stay as entries, because their burn needs
-// them. The ids of folded entries join Seen, and Seen keeps only the most
-// recent keepIDs of them (DefaultKeepIDs when zero or less): an id older than
-// that could be credited again, which DefaultKeepIDs makes a non-issue for
-// the duplicates guestflow sees. The full history remains in the earlier
-// runs' workflow histories for as long as the namespace retains them.
-func (l *Ledger) Compact(keepIDs int) {
-	if keepIDs <= 0 {
-		keepIDs = DefaultKeepIDs
+// them. The folded entries join Seen with their amount and time, and Seen
+// keeps every id younger than window at now (IDWindow when zero or less),
+// however many: an id older than that could be credited again. An id carried
+// without a time is dated now, so it is dropped a window after the first
+// Compact that saw it, never earlier than it would have been. The full
+// history remains in the earlier runs' workflow histories for as long as the
+// namespace retains them.
+func (l *Ledger) Compact(now time.Time, window time.Duration) {
+	if window <= 0 {
+		window = IDWindow
 	}
 	kept := make([]Entry, 0, len(l.Entries))
+	seen := slices.Clone(l.Seen)
 	for _, e := range l.Entries {
 		if e.pending() {
 			kept = append(kept, e)
 			continue
 		}
 		l.Opening = l.Opening.Add(e.Amount)
-		l.Seen = append(l.Seen, e.ID)
+		amount := e.Amount
+		seen = append(seen, SeenID{ID: e.ID, Amount: &amount, At: e.At})
 	}
 	l.Entries = kept
-	if len(l.Seen) > keepIDs {
-		l.Seen = slices.Clone(l.Seen[len(l.Seen)-keepIDs:])
+	l.Seen = l.Seen[:0:0]
+	for _, s := range seen {
+		if s.At.IsZero() {
+			s.At = now
+		}
+		if now.Sub(s.At) < window {
+			l.Seen = append(l.Seen, s)
+		}
+	}
+	if len(l.Seen) == 0 {
+		l.Seen = nil
 	}
 }

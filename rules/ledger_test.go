@@ -170,16 +170,20 @@ func TestLedgerCompact(t *testing.T) {
 	l.Burn("b", at(24))
 	before := l.Balance()
 
-	l.Compact(10)
+	l.Compact(at(30), 0)
 	if !l.Balance().Equal(before) {
 		t.Errorf("Balance after Compact = %s, want %s", l.Balance(), before)
 	}
 	if len(l.Entries) != 1 || l.Entries[0].ID != "c" {
 		t.Fatalf("kept entries = %+v, want only the pending accrual c", l.Entries)
 	}
+	var seenIDs []string
+	for _, s := range l.Seen {
+		seenIDs = append(seenIDs, s.ID)
+	}
 	wantSeen := []string{"a", "b", "d", BurnEntryID("b")}
-	if !reflect.DeepEqual(l.Seen, wantSeen) {
-		t.Errorf("Seen = %v, want %v", l.Seen, wantSeen)
+	if !reflect.DeepEqual(seenIDs, wantSeen) {
+		t.Errorf("Seen = %v, want %v", seenIDs, wantSeen)
 	}
 	for _, id := range []string{"a", "b", "c", "d"} {
 		if l.Credit(credit(id, "9", 30, nil)) {
@@ -197,39 +201,100 @@ func TestLedgerCompact(t *testing.T) {
 	}
 }
 
-func TestLedgerCompactBound(t *testing.T) {
+// The fault run: 1,300 transaction ids each sent twice, the account
+// compacting (continuing as new) between them. Ids are kept by age, not by
+// count, so none is credited twice.
+func TestLedgerCompactKeepsIDsByAge(t *testing.T) {
 	var l Ledger
-	for i := range 25 {
-		l.Credit(credit(fmt.Sprintf("s%d", i), "1", i, nil))
-		if i%10 == 9 {
-			l.Compact(15)
+	const n = 1300
+	for i := range n {
+		l.Credit(credit(AddBalanceEntryID(fmt.Sprintf("tx%d", i)), "1", 0, nil))
+		if i%100 == 99 {
+			l.Compact(at(1), IDWindow)
 		}
 	}
-	l.Compact(15)
-	if len(l.Seen) != 15 || len(l.Entries) != 0 {
-		t.Fatalf("Seen = %d ids, entries = %d; want 15 and 0", len(l.Seen), len(l.Entries))
+	l.Compact(at(1), IDWindow)
+	for range 3 { // any number of continue-as-new runs
+		for i := range n {
+			if l.Credit(credit(AddBalanceEntryID(fmt.Sprintf("tx%d", i)), "1", 2, nil)) {
+				t.Fatalf("tx%d credited twice", i)
+			}
+		}
+		l.Compact(at(3), 0)
 	}
-	if l.Seen[0] != "s10" || l.Seen[14] != "s24" {
-		t.Errorf("Seen keeps %s..%s, want the most recent s10..s24", l.Seen[0], l.Seen[14])
+	if len(l.Seen) != n || !l.Balance().Equal(dec("1300")) {
+		t.Errorf("Seen = %d ids, balance %s; want %d and 1300", len(l.Seen), l.Balance(), n)
 	}
-	if !l.Balance().Equal(dec("25")) {
-		t.Errorf("Balance = %s, want 25", l.Balance())
-	}
-	if l.Credit(credit("s10", "1", 30, nil)) {
-		t.Error("a remembered id was credited again")
-	}
-	// Beyond the bound an id is forgotten: the documented limit.
-	if !l.Credit(credit("s9", "1", 30, nil)) {
-		t.Error("an id older than the bound should be forgotten")
-	}
+}
 
-	var d Ledger
-	for i := range DefaultKeepIDs + 5 {
-		d.Credit(credit(fmt.Sprintf("s%d", i), "1", 0, nil))
+func TestLedgerCompactDropsIDsOlderThanWindow(t *testing.T) {
+	var l Ledger
+	l.Credit(credit("old", "1", 0, nil))
+	l.Credit(credit("young", "1", 10, nil))
+	l.Compact(at(12), 0)
+	window := 24 * time.Hour
+	l.Compact(at(23), window)
+	if !l.Has("old") || !l.Has("young") {
+		t.Fatal("ids younger than the window must be kept")
 	}
-	d.Compact(0)
-	if len(d.Seen) != DefaultKeepIDs {
-		t.Errorf("Compact(0) keeps %d ids, want %d", len(d.Seen), DefaultKeepIDs)
+	l.Compact(at(24), window) // "old" is exactly one window old
+	if l.Has("old") || !l.Has("young") {
+		t.Errorf("after a window, old kept = %v, young kept = %v; want false, true", l.Has("old"), l.Has("young"))
+	}
+	if !l.Credit(credit("old", "1", 25, nil)) {
+		t.Error("an id older than the window is forgotten: the documented limit")
+	}
+	if !l.Balance().Equal(dec("3")) {
+		t.Errorf("Balance = %s, want 3", l.Balance())
+	}
+	l.Compact(at(25).Add(IDWindow), 0)
+	if len(l.Seen) != 0 || len(l.Entries) != 0 {
+		t.Errorf("Seen = %v after the default window, want none", l.Seen)
+	}
+}
+
+func TestLedgerConflicts(t *testing.T) {
+	var l Ledger
+	l.Credit(credit(AddBalanceEntryID("a"), "10", 0, nil))
+	l.Credit(credit(AddBalanceEntryID("b"), "5", 0, atp(100)))
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			id, amount string
+			want       bool
+		}{{"a", "10", false}, {"a", "10.00", false}, {"a", "10.01", true}, {"b", "5", false}, {"b", "6", true}, {"c", "1", false}} {
+			if got := l.Conflicts(AddBalanceEntryID(c.id), dec(c.amount)); got != c.want {
+				t.Errorf("%s: Conflicts(%s, %s) = %v, want %v", when, c.id, c.amount, got, c.want)
+			}
+		}
+	}
+	check("before Compact")
+	l.Compact(at(1), 0)
+	check("after Compact")
+}
+
+// A ledger carried before ids had amounts and times (seen: ["id", ...])
+// still refuses those ids, conflicts on none, and keeps each for a window
+// from the first Compact that sees it.
+func TestLedgerLegacySeen(t *testing.T) {
+	var l Ledger
+	if err := json.Unmarshal([]byte(`{"opening":"7","entries":[],"seen":["scan:a","addBalance:tx"]}`), &l); err != nil {
+		t.Fatal(err)
+	}
+	if !l.Has(ScanEntryID("a")) || l.Credit(credit(AddBalanceEntryID("tx"), "7", 0, nil)) {
+		t.Fatal("carried ids must still be refused")
+	}
+	if l.Conflicts(AddBalanceEntryID("tx"), dec("100")) {
+		t.Error("an id carried without its amount cannot conflict")
+	}
+	l.Compact(at(0), 0)
+	l.Compact(at(0).Add(IDWindow-time.Second), 0)
+	if !l.Has(ScanEntryID("a")) {
+		t.Error("a carried id was dropped before a window had passed since the first Compact")
+	}
+	l.Compact(at(0).Add(IDWindow), 0)
+	if l.Has(ScanEntryID("a")) || !l.Balance().Equal(dec("7")) {
+		t.Errorf("carried ids kept past the window, or balance %s changed", l.Balance())
 	}
 }
 
@@ -238,7 +303,7 @@ func TestLedgerJSONRoundTrip(t *testing.T) {
 	l.Credit(credit(ScanEntryID("a"), "5.25", 0, nil))
 	l.Credit(credit(AddBalanceEntryID("tx"), "3", 1, atp(24)))
 	l.Credit(credit(WelcomeEntryID("s"), "1", 1, nil))
-	l.Compact(10)
+	l.Compact(at(2), 0)
 	l.Credit(credit(ScanEntryID("b"), "0.10", 2, nil))
 
 	b, err := json.Marshal(l)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -11,6 +12,19 @@ import (
 // Half-up is what a guest and a cashier expect; banker's rounding would
 // surprise both on every other half cent.
 func Cents(v decimal.Decimal) decimal.Decimal { return v.Round(2) }
+
+// IsCents reports whether v has at most two decimals, so it is money as
+// guestflow and Passquare keep it.
+func IsCents(v decimal.Decimal) bool { return v.Equal(Cents(v)) }
+
+// Hard limits on one grant of bonuses (Passquare's addBalance), whatever the
+// configuration: the loyalty account refuses a sum above MaxGrantSum and a
+// lifetime above MaxGrantLifetime even if a caller let them through. The
+// webhook applies the group's configured, lower bounds first.
+var MaxGrantSum = decimal.New(1, 9) // 1,000,000,000
+
+// MaxGrantLifetime is ten years.
+const MaxGrantLifetime = 10 * 366 * 24 * time.Hour
 
 // AmountForm is a way money is written as text.
 type AmountForm int

@@ -75,3 +75,12 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestIsCents(t *testing.T) {
+	for s, want := range map[string]bool{"5": true, "12.5": true, "12.50": true, "12.500": true, "0.001": false,
+		"0.000000000000000000000001": false, "1000000.01": true} {
+		if got := IsCents(dec(s)); got != want {
+			t.Errorf("IsCents(%s) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -149,7 +149,7 @@ func (a *account) setHandlers(ctx workflow.Context) error {
 		{lifecycle.UpdateOpenAccount, a.openAccount, validOpenAccount},
 		{lifecycle.UpdateAttachCard, a.attachCard, validCard},
 		{lifecycle.UpdateInstallCard, a.installCard, validInstallCard},
-		{lifecycle.UpdateAddBalance, a.addBalance, validAddBalance},
+		{lifecycle.UpdateAddBalance, a.addBalance, a.validAddBalance},
 	}
 	for _, h := range handlers {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, h.name, h.handler,
@@ -226,8 +226,13 @@ func (a *account) installCard(ctx workflow.Context, in lifecycle.InstallCard) (s
 }
 
 // addBalance applies Passquare's addBalance hook, once per transaction id.
-// An accrual with a lifetime burns when it ends (see run).
+// An accrual with a lifetime burns when it ends (see run). A transaction id
+// credited with another sum fails the update and changes nothing, also when
+// both arrived together and passed the validator before either ran.
 func (a *account) addBalance(ctx workflow.Context, in lifecycle.AddBalance) (lifecycle.Balance, error) {
+	if err := a.conflicting(in); err != nil {
+		return a.balance(), err
+	}
 	now := workflow.Now(ctx)
 	if a.state.Ledger.Credit(rules.Entry{
 		ID: rules.AddBalanceEntryID(in.TransactionID), Amount: in.Sum, Reason: rules.EntryAddBalance,
@@ -436,7 +441,7 @@ func (a *account) continueAsNew(ctx workflow.Context) error {
 			break
 		}
 	}
-	a.state.Ledger.Compact(rules.DefaultKeepIDs)
+	a.state.Ledger.Compact(workflow.Now(ctx), rules.IDWindow)
 	next := lifecycle.AccountInput{Key: a.key, Holder: a.holder, Carried: &a.state}
 	if a.pushDue != nil {
 		next.PendingPush = &lifecycle.PendingPush{Due: *a.pushDue, Message: a.pushMessage}
@@ -456,7 +461,7 @@ func (a *account) recordDeliveredScans(ctx workflow.Context) {
 // accountNeverBlocks.
 func (a *account) continueAsNewBlocking(ctx workflow.Context) error {
 	a.recordDeliveredScans(ctx)
-	a.state.Ledger.Compact(rules.DefaultKeepIDs)
+	a.state.Ledger.Compact(workflow.Now(ctx), rules.IDWindow)
 	state := a.state
 	if a.pushDue != nil {
 		state.Pushed = nil // the next run pushes what this one did not

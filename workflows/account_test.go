@@ -351,3 +351,87 @@ func TestAccountOpenedByInstallStartsFromTheCardsBalance(t *testing.T) {
 	at.run(time.Hour)
 	require.Equal(t, "12.5", at.balance().Balance.String())
 }
+
+// The fault run: more than the 1,000 ids the ledger used to keep are
+// credited, the account continues as new, and the same transaction ids
+// delivered again (with new update ids: Temporal's own dedup does not
+// survive continue-as-new) credit nothing in the next run.
+func TestAccountRemembersTransactionIDsAcrossContinueAsNew(t *testing.T) {
+	const n = 1100
+	add := func(i int) lifecycle.AddBalance {
+		return lifecycle.AddBalance{TransactionID: fmt.Sprintf("tx-%d", i), Sum: decimal.RequireFromString("1.00")}
+	}
+	in := lifecycle.AccountInput{Key: "acct-1", Holder: holder}
+	for run := range 3 {
+		at := newAccountTest(t)
+		if run == 0 {
+			at.env.RegisterDelayedCallback(at.open, time.Second)
+		}
+		for batch := range n / 50 { // the test environment takes a few updates at a time
+			at.env.RegisterDelayedCallback(func() {
+				for i := batch * 50; i < (batch+1)*50; i++ {
+					at.update(lifecycle.UpdateAddBalance, fmt.Sprintf("r%d-u%d", run, i), add(i))
+				}
+			}, time.Duration(batch+1)*time.Minute)
+		}
+		in = at.runUntilContinueAsNew(in, time.Hour, nil)
+		require.Equal(t, "1100", in.Carried.Ledger.Balance().String(), "after run %d: each id credited once", run)
+	}
+}
+
+// A transaction id delivered again with another sum is refused, before and
+// after continue-as-new, and changes nothing; the same sum again is a
+// harmless repeat. Absurd sums and lifetimes are refused whatever the
+// webhook let through.
+func TestAccountRefusesConflictingAndAbsurdAddBalance(t *testing.T) {
+	add := func(id, sum string, lifetime time.Duration) lifecycle.AddBalance {
+		return lifecycle.AddBalance{TransactionID: id, Sum: decimal.RequireFromString(sum), Lifetime: lifetime}
+	}
+	in := lifecycle.AccountInput{Key: "acct-1", Holder: holder}
+	for run := range 2 {
+		at := newAccountTest(t)
+		at.env.RegisterDelayedCallback(func() {
+			if run == 0 {
+				at.open()
+				at.update(lifecycle.UpdateAddBalance, "u1", add("tx-1", "50.00", 0))
+			}
+			for i, sum := range []string{"60.00", "50.01", "5"} {
+				at.env.UpdateWorkflow(lifecycle.UpdateAddBalance, fmt.Sprintf("r%d-c%d", run, i),
+					&updateExpectsError{t: t, contains: "another sum"}, add("tx-1", sum, 0))
+			}
+			at.update(lifecycle.UpdateAddBalance, fmt.Sprintf("r%d-same", run), add("tx-1", "50", 0))
+			for i, bad := range []lifecycle.AddBalance{
+				add("tx-2", "1000000000.01", 0),
+				add("tx-3", "0.001", 0),
+				add("tx-4", "1", rules.MaxGrantLifetime+time.Second),
+				add("tx-5", "1", -time.Second),
+			} {
+				at.env.UpdateWorkflow(lifecycle.UpdateAddBalance, fmt.Sprintf("r%d-b%d", run, i),
+					&updateExpectsError{t: t, contains: "must be"}, bad)
+			}
+		}, time.Minute)
+		in = at.runUntilContinueAsNew(in, time.Hour, func() {
+			require.Equal(t, "50", at.balance().Balance.String())
+		})
+		require.Equal(t, "50", in.Carried.Ledger.Balance().String(), "after run %d", run)
+	}
+}
+
+// runUntilContinueAsNew runs the account from in; after d it calls before
+// (if any), has the server suggest continue-as-new and wakes the account
+// with a scan that credits nothing. It returns the next run's input.
+func (at *accountTest) runUntilContinueAsNew(in lifecycle.AccountInput, d time.Duration, before func()) lifecycle.AccountInput {
+	at.env.RegisterDelayedCallback(func() {
+		if before != nil {
+			before()
+		}
+		at.env.SetContinueAsNewSuggested(true)
+		at.env.SignalWorkflow(lifecycle.SignalRecordScan, scan("wake", 1, nil))
+	}, d)
+	at.env.ExecuteWorkflow(lifecycle.AccountWorkflowName, in)
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(at.t, at.env.GetWorkflowError(), &can)
+	var next lifecycle.AccountInput
+	require.NoError(at.t, converterDecode(can, &next))
+	return next
+}

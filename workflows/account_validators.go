@@ -3,7 +3,10 @@ package workflows
 import (
 	"strings"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
 )
 
 // Validators refuse a bad update before anything reaches the history.
@@ -39,14 +42,27 @@ func validInstallCard(in lifecycle.InstallCard) error {
 	return nil
 }
 
-func validAddBalance(in lifecycle.AddBalance) error {
+// validAddBalance also refuses a transaction id the ledger credited with
+// another sum (ErrConflictingTransaction), so the hook can tell Passquare;
+// the same sum again is a repeat the handler answers without crediting.
+func (a *account) validAddBalance(in lifecycle.AddBalance) error {
 	switch {
 	case strings.TrimSpace(in.TransactionID) == "":
 		return refusal("transactionId is required")
 	case !in.Sum.IsPositive():
 		return refusal("sum must be positive")
-	case in.Lifetime < 0:
-		return refusal("lifetime must not be negative")
+	case in.Sum.GreaterThan(rules.MaxGrantSum) || !rules.IsCents(in.Sum):
+		return refusal("sum must be at most %s with at most two decimals", rules.MaxGrantSum)
+	case in.Lifetime < 0 || in.Lifetime > rules.MaxGrantLifetime:
+		return refusal("lifetime must be between none and %s", rules.MaxGrantLifetime)
+	}
+	return a.conflicting(in)
+}
+
+// conflicting refuses a transaction id the ledger credited with another sum.
+func (a *account) conflicting(in lifecycle.AddBalance) error {
+	if a.state.Ledger.Conflicts(rules.AddBalanceEntryID(in.TransactionID), in.Sum) {
+		return temporal.NewApplicationError("transactionId already credited with another sum", lifecycle.ErrConflictingTransaction)
 	}
 	return nil
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -277,6 +279,30 @@ func TestAddBalanceLifetimeZeroMeansNone(t *testing.T) {
 			assert.False(t, burns)
 		})
 	}
+}
+
+// A lifetime in seconds too long for a time.Duration never wraps around to a
+// short one (18446744074 s times 10^9 overflowed to 0.29 s); CheckBounds
+// refuses it, and sums beyond the bound or finer than cents.
+func TestAddBalanceBoundsNeverOverflow(t *testing.T) {
+	add := func(sum, lifetime string) *AddBalance {
+		h, err := DecodeHook([]byte(`{"method": "addBalance", "customer": {"phone": "+420000000001",
+			"cardNumbers": ["120"], "sum": "` + sum + `", "transactionId": "t-1", "lifetime": ` + lifetime + `}}`))
+		require.NoError(t, err)
+		a, err := h.AddBalance()
+		require.NoError(t, err)
+		require.NoError(t, a.Validate())
+		return a
+	}
+	for _, lt := range []string{"18446744074", "9223372036854775807", "9223372037"} {
+		d, burns := add("5", lt).LifetimeDuration()
+		assert.True(t, burns && d >= 9223372036*time.Second, "lifetime %s became %s", lt, d)
+	}
+	maxSum := decimal.RequireFromString("1000")
+	for sum, lt := range map[string]string{"5": "18446744074", "1000.01": "1", "0.001": "1", "0.000000000000000000000001": "1"} {
+		assert.Error(t, add(sum, lt).CheckBounds(maxSum, 24*time.Hour), "sum %s, lifetime %s", sum, lt)
+	}
+	assert.NoError(t, add("1000.00", "86400").CheckBounds(maxSum, 24*time.Hour))
 }
 
 // Dates as a database or another language's default formatter writes them:

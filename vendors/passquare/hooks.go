@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/guestflow/guestflow/rules"
 )
 
 // The hooks Passquare sends to the integrator's URL, all POSTed as
@@ -378,12 +382,31 @@ func (a *AddBalance) UnmarshalJSON(b []byte) error {
 }
 
 // LifetimeDuration is how long the credited bonus lives; false when it does
-// not expire.
+// not expire. A lifetime too long for a time.Duration is the longest one,
+// never a product that overflows (CheckBounds refuses it).
 func (a *AddBalance) LifetimeDuration() (time.Duration, bool) {
 	if a.Lifetime == nil {
 		return 0, false
 	}
+	if *a.Lifetime > math.MaxInt64/int64(time.Second) {
+		return math.MaxInt64, true
+	}
 	return time.Duration(*a.Lifetime) * time.Second, true
+}
+
+// CheckBounds refuses, after Validate, a sum above maxSum or with more than
+// two decimals (cents), and a lifetime longer than maxLifetime. The error
+// names the field and the bound, never the value sent.
+func (a *AddBalance) CheckBounds(maxSum decimal.Decimal, maxLifetime time.Duration) error {
+	switch {
+	case a.Sum.GreaterThan(maxSum):
+		return invalid("sum", "must be at most "+maxSum.StringFixed(2))
+	case !rules.IsCents(a.Sum):
+		return invalid("sum", "must have at most two decimals")
+	case a.Lifetime != nil && *a.Lifetime > int64(maxLifetime/time.Second):
+		return invalid("lifetime", fmt.Sprintf("must be at most %d seconds", int64(maxLifetime/time.Second)))
+	}
+	return nil
 }
 
 // Validate checks phone, cards, a positive sum (the hook grants bonuses), a
