@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -128,7 +129,9 @@ func (s *server) readBalance(c *gin.Context, hook *passquare.Hook) {
 		return
 	}
 	key, _ := s.accountKey(req.Phone)
-	b, ok := s.accountHolding(c, key, req.CardNumbers)
+	ctx, cancel := s.temporalCtx(c)
+	defer cancel()
+	b, ok := s.accountHolding(ctx, c, key, req.CardNumbers)
 	if !ok {
 		return
 	}
@@ -154,15 +157,16 @@ func (s *server) addBalance(c *gin.Context, hook *passquare.Hook) {
 		return
 	}
 	key, phone := s.accountKey(req.Phone)
-	if _, ok := s.accountHolding(c, key, req.CardNumbers); !ok {
+	// One deadline for both Temporal calls: Passquare waits for one answer.
+	ctx, cancel := s.temporalCtx(c)
+	defer cancel()
+	if _, ok := s.accountHolding(ctx, c, key, req.CardNumbers); !ok {
 		return
 	}
 	add := lifecycle.AddBalance{TransactionID: req.TransactionID, Sum: req.Sum}
 	if d, ok := req.LifetimeDuration(); ok {
 		add.Lifetime = d
 	}
-	ctx, cancel := s.temporalCtx(c)
-	defer cancel()
 	var balance lifecycle.Balance
 	err = s.Temporal.UpdateAccount(ctx, key, lifecycle.AccountHolder{Phone: phone}, lifecycle.UpdateAddBalance,
 		"addBalance/"+req.TransactionID+"/"+req.Sum.StringFixed(2), add, &balance)
@@ -176,9 +180,7 @@ func (s *server) addBalance(c *gin.Context, hook *passquare.Hook) {
 
 // accountHolding returns the account's balance if the account exists and
 // holds one of the cards; otherwise it has answered the caller.
-func (s *server) accountHolding(c *gin.Context, key string, cards []string) (lifecycle.Balance, bool) {
-	ctx, cancel := s.temporalCtx(c)
-	defer cancel()
+func (s *server) accountHolding(ctx context.Context, c *gin.Context, key string, cards []string) (lifecycle.Balance, bool) {
 	b, err := s.Temporal.QueryBalance(ctx, key)
 	if err != nil {
 		s.temporalFailed(c, err, "balance", key)

@@ -55,7 +55,9 @@ func (s *server) refuse(c *gin.Context, status int, msg string) {
 	c.AbortWithStatusJSON(status, errorBody{msg})
 }
 
-// retryLater tells the caller that nothing was recorded and to try again.
+// retryLater tells the caller to send the call again: Temporal did not
+// confirm it in time. It may have been recorded all the same; every call
+// is idempotent, so the repeat records nothing twice.
 func (s *server) retryLater(c *gin.Context, err error, what string) {
 	s.Logger.WarnContext(c.Request.Context(), "temporal unavailable, caller told to retry",
 		"route", c.FullPath(), "call", what, "error", err)
@@ -63,7 +65,8 @@ func (s *server) retryLater(c *gin.Context, err error, what string) {
 	s.refuse(c, http.StatusServiceUnavailable, "temporarily unavailable, retry later")
 }
 
-// temporalCtx bounds a Temporal call by the request and by TemporalTimeout.
+// temporalCtx bounds a request's Temporal calls, together, by the request
+// and by TemporalTimeout, so the caller is answered within that time.
 func (s *server) temporalCtx(c *gin.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.Request.Context(), s.TemporalTimeout)
 }

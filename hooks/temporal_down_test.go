@@ -180,3 +180,40 @@ func TestOpsServer(t *testing.T) {
 		})
 	}
 }
+
+// slowTemporal answers each call after most of the webhook's Temporal
+// budget, as a loaded frontend does.
+type slowTemporal struct {
+	failingTemporal
+	delay time.Duration
+	card  string
+}
+
+func (s slowTemporal) wait(ctx context.Context) error {
+	select {
+	case <-time.After(s.delay):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s slowTemporal) QueryBalance(ctx context.Context, _ string) (lifecycle.Balance, error) {
+	return lifecycle.Balance{Cards: []string{s.card}}, s.wait(ctx)
+}
+
+func (s slowTemporal) UpdateAccount(ctx context.Context, _ string, _ lifecycle.AccountHolder, _, _ string, _, _ any) error {
+	return s.wait(ctx)
+}
+
+// A hook is answered within the webhook's Temporal budget, whatever number
+// of Temporal calls it makes: two slow calls in a row end in a 503 to send
+// again, not in a late 200 the caller stopped waiting for.
+func TestHookIsAnsweredWithinTheTemporalBudget(t *testing.T) {
+	g := newGuest()
+	e := newEnv(t, func(o *hooks.Options) {
+		o.Temporal = slowTemporal{delay: 600 * time.Millisecond, card: g.card}
+		o.TemporalTimeout = time.Second
+	})
+	requireRetryLater(t, e.hook(g.addBalance(t, "5", "tx-slow")), passquareRetryLaterBody)
+}
