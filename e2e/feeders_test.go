@@ -88,7 +88,7 @@ func TestLateDocumentForYesterdaysArrival(t *testing.T) {
 func TestBrokenStayDoesNotStallThePoll(t *testing.T) {
 	const broken = 95
 	s := startStack(t, true, func(w *stackWiring) {
-		w.deliveryTimeout = 3 * time.Second
+		w.deliveryTimeout = 10 * time.Second // long enough for a healthy delivery on a loaded machine
 		w.stay = func(ctx workflow.Context, in lifecycle.StayInput) (lifecycle.StaySummary, error) {
 			if in.Guest.CustomerID == broken {
 				panic("a bug in this guest's stay")
