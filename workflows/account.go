@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -53,6 +54,7 @@ const accountNeverBlocks = "account-never-blocks"
 // the channel and then lost when the run continues as new.
 func (a *account) run(ctx workflow.Context) error {
 	for {
+		workflow.SetCurrentDetails(ctx, a.details())
 		a.sleep(ctx)
 		if err := ctx.Err(); err != nil {
 			return err
@@ -66,6 +68,30 @@ func (a *account) run(ctx workflow.Context) error {
 			return a.continueAsNew(ctx)
 		}
 	}
+}
+
+// details is what the account's Web UI page says: the balance, the cards,
+// and where the balance push stands (ids and amounts only; it goes through
+// the codec like every payload).
+func (a *account) details() string {
+	installed := 0
+	for _, c := range a.state.Cards {
+		if c.Installed {
+			installed++
+		}
+	}
+	d := fmt.Sprintf("Balance: %s\nCards: %d (%d installed)", a.state.Ledger.Balance().StringFixed(2), len(a.state.Cards), installed)
+	switch {
+	case a.pushing:
+		d += "\nBalance push: on its way to Passquare"
+	case a.pushDue != nil && a.pushFailures > 0:
+		d += fmt.Sprintf("\nBalance push: %d failed in a row; next try %s", a.pushFailures, a.pushDue.UTC().Format(time.RFC3339))
+	case a.pushDue != nil:
+		d += "\nBalance push: due " + a.pushDue.UTC().Format(time.RFC3339)
+	case a.state.Pushed != nil:
+		d += "\nThe card shows " + a.state.Pushed.Balance.StringFixed(2)
+	}
+	return d
 }
 
 // sleep waits for a scan, an update's wake-up, the end of a push, or the

@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
@@ -260,6 +261,13 @@ func TestAccountCreditsWhilePassquareIsDown(t *testing.T) {
 	}
 	at.env.RegisterDelayedCallback(func() {
 		require.Empty(t, at.pushed(), "Passquare is still down")
+		// The account's Web UI page says so.
+		v, err := at.env.QueryWorkflow("__temporal_workflow_metadata")
+		require.NoError(t, err)
+		var meta sdkpb.WorkflowMetadata
+		require.NoError(t, v.Get(&meta))
+		require.Contains(t, meta.GetCurrentDetails(), "Balance: 22.50")
+		require.Contains(t, meta.GetCurrentDetails(), "failed in a row")
 	}, back.Sub(startTime)-time.Second)
 	at.run(5 * time.Hour)
 

@@ -22,6 +22,7 @@ import (
 func DeviceScan(ctx workflow.Context, in lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error) {
 	res := lifecycle.DeviceScanResult{DeviceScanID: in.DeviceScanID}
 	takenIn := workflow.Now(ctx)
+	workflow.SetCurrentDetails(ctx, "Recording the scan at Passcreator; the device is told to send it again until it is")
 
 	// While Passcreator is down the device is told to retry, and its
 	// retries join this run, for up to a day. This run is the only one the
@@ -43,6 +44,7 @@ func DeviceScan(ctx workflow.Context, in lifecycle.DeviceScan) (lifecycle.Device
 		return res, err
 	}
 	res.AppScanID, res.ScanStatus, res.RecordedAt = scan.AppScanID, scan.Status, scan.At
+	workflow.SetCurrentDetails(ctx, "Recorded at Passcreator as app scan "+scan.AppScanID+"; crediting the card's account")
 
 	// Once the scan is recorded the run must not fail, or a device's retry
 	// would start another run and record it again; only Temporal itself can

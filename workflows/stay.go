@@ -130,8 +130,14 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 		s.status.StageTimes = append(s.status.StageTimes, lifecycle.StageTime{Stage: stage, At: workflow.Now(ctx)})
 		s.logger.Info("stage reached", "stage", stage, "reason", reason)
 	}
+	unchanged := s.status.Stage == stage && s.status.Reason == reason
 	s.status.Stage, s.status.Reason, s.status.LastError, s.status.WaitingFor = stage, reason, lastError, waitingFor
 	workflow.SetCurrentDetails(ctx, s.status.Details())
+	// The history reads as the stay's story: an upsert only when the
+	// stage or the reason changed.
+	if unchanged && workflow.GetVersion(ctx, searchAttributesOnChange, workflow.DefaultVersion, 1) == 1 {
+		return
+	}
 	reasonAttr := lifecycle.StuckReasonKey.ValueUnset()
 	if reason != "" {
 		reasonAttr = lifecycle.StuckReasonKey.ValueSet(string(reason))
@@ -144,6 +150,11 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 // stagesForwardOnly marks stays whose stage never moves back; earlier ones
 // took whatever stage an answer reached last.
 const stagesForwardOnly = "stages-forward-only"
+
+// searchAttributesOnChange marks stays that upsert their search attributes
+// only when the stage or the reason changes; earlier ones upserted on every
+// stage report.
+const searchAttributesOnChange = "search-attributes-on-change"
 
 // await blocks until ready holds, or until wake (what wakeFor names) when
 // it is not zero, and reports false instead when the stay ends first. A

@@ -691,3 +691,28 @@ func TestStayConfirmsAnInstallNoHookReported(t *testing.T) {
 	st.env.AssertActivityNumberOfCalls(t, "ReadCard", 1)
 	require.Len(t, delivered, 1)
 }
+
+// The history reads as the stay's story: a Mews outage retried hourly
+// upserts its search attributes once, not once an hour.
+func TestStayUpsertsSearchAttributesOnlyOnChange(t *testing.T) {
+	st := newStayTest(t)
+	down := temporal.NewApplicationError("mews POST customers/getAll: HTTP 503", activities.ErrVendorUnavailable)
+	st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.UpdateMewsInput) (activities.UpdateMewsResult, error) {
+			if st.env.Now().Before(startTime.Add(8 * time.Hour)) {
+				return activities.UpdateMewsResult{}, down
+			}
+			return activities.UpdateMewsResult{CustomerID: "mews-1"}, nil
+		})
+	st.walletSucceeds()
+	var upserts []string
+	st.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		if v, ok := sa.GetKeyword(lifecycle.StuckReasonKey); ok {
+			upserts = append(upserts, v)
+		}
+	}).Return(nil)
+	sum := st.run(testGuest())
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+	require.Equal(t, []string{string(lifecycle.ReasonMewsUnavailable)}, upserts, "one upsert for the whole outage")
+}
