@@ -7,6 +7,7 @@
 package payloadcodec
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -20,6 +21,7 @@ import (
 	"strings"
 
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/proto"
 )
@@ -190,6 +192,20 @@ func (c *Codec) open(id string, data []byte) ([]byte, error) {
 	}
 	return nil, fmt.Errorf("payload encrypted with key %s, this codec holds keys %s: "+
 		"add the key with id %s to previous_payload_keys", id, strings.Join(c.DecryptKeyIDs(), ", "), id)
+}
+
+// CheckDecodes decodes every payload inside msg (a history, say) and returns
+// the first error, which names the key id a payload needs. msg is left as it
+// was.
+func (c *Codec) CheckDecodes(ctx context.Context, msg proto.Message) error {
+	return proxy.VisitPayloads(ctx, msg, proxy.VisitPayloadsOptions{
+		Visitor: func(_ *proxy.VisitPayloadsContext, p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+			if _, err := c.Decode(p); err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	})
 }
 
 // Handler is the codec server the Temporal Web UI calls from staff's
