@@ -15,6 +15,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/guestflow/guestflow/payloadcodec"
 	"github.com/guestflow/guestflow/rules"
 )
 
@@ -109,15 +110,29 @@ func (l Loyalty) HookBounds() (maxSum decimal.Decimal, maxLifetime time.Duration
 
 // Encryption protects the personal data inside Temporal payloads.
 type Encryption struct {
-	// PayloadKey is the AES-256 key, 32 bytes as base64 or hex. Every worker,
-	// webhook and starter of the group must share it; losing it makes the
-	// histories unreadable.
+	// PayloadKey is the AES-256 key, 32 bytes as base64 or hex, that encrypts
+	// every new payload. Every worker, webhook and starter of the group must
+	// share it; losing it makes the histories unreadable.
 	PayloadKey Secret `toml:"payload_key"`
+	// PreviousPayloadKeys decrypt only: keys rotated out, kept while any
+	// history written under them is retained or replayed, and a new key
+	// announced before it becomes PayloadKey (README, "Rotating the payload
+	// key").
+	PreviousPayloadKeys []Secret `toml:"previous_payload_keys"`
 	// UIOrigin is the Temporal Web UI's origin, allowed to call the codec
 	// server from staff's browsers, e.g. "https://temporal.example-hotels.com".
 	UIOrigin string `toml:"ui_origin"`
 	// CodecToken, when set, is the bearer token the Web UI must send.
 	CodecToken Secret `toml:"codec_token"`
+}
+
+// Codec is the payload codec these keys make.
+func (e Encryption) Codec() (*payloadcodec.Codec, error) {
+	previous := make([]string, len(e.PreviousPayloadKeys))
+	for i, k := range e.PreviousPayloadKeys {
+		previous[i] = k.Value()
+	}
+	return payloadcodec.New(e.PayloadKey.Value(), previous...)
 }
 
 // Branch is one hotel of the group.

@@ -239,6 +239,24 @@ func TestParseInvalid(t *testing.T) {
 			secrets: []string{"dG9vLXNob3J0"},
 		},
 		{
+			name:    "previous payload key of the wrong length",
+			edit:    withPreviousKeys(`"${OLD_PAYLOAD_KEY}"`),
+			env:     map[string]string{"OLD_PAYLOAD_KEY": "dG9vLXNob3J0"},
+			want:    []string{"[encryption]", "field previous_payload_keys[0]", "32 bytes"},
+			secrets: []string{"dG9vLXNob3J0"},
+		},
+		{
+			name: "previous payload key not set",
+			edit: withPreviousKeys(`"${OLD_PAYLOAD_KEY}"`),
+			want: []string{"[encryption]", "field previous_payload_keys[0]", "OLD_PAYLOAD_KEY (or OLD_PAYLOAD_KEY_FILE) is not set"},
+		},
+		{
+			name:    "previous payload key that is the payload key",
+			edit:    withPreviousKeys(`"${GUESTFLOW_PAYLOAD_KEY}"`),
+			want:    []string{"[encryption]", "field previous_payload_keys", "listed twice"},
+			secrets: []string{env["GUESTFLOW_PAYLOAD_KEY"]},
+		},
+		{
 			name: "bad plan",
 			edit: func(s string) string { return strings.Replace(s, `plan = "advanced"`, `plan = "gold"`, 1) },
 			want: []string{"[passquare]", "field plan", `"gold"`},
@@ -363,6 +381,13 @@ func TestParseInvalid(t *testing.T) {
 	}
 }
 
+// withPreviousKeys sets [encryption] previous_payload_keys in the valid file.
+func withPreviousKeys(list string) func(string) string {
+	return func(s string) string {
+		return strings.Replace(s, "[encryption]\n", "[encryption]\nprevious_payload_keys = ["+list+"]\n", 1)
+	}
+}
+
 // withDocumentTypes adds a [passportscan.document_types] table holding lines
 // to the valid file.
 func withDocumentTypes(s, lines string) string {
@@ -435,6 +460,26 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := config.Load("/nonexistent/guestflow.toml")
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/guestflow.toml") || !strings.Contains(err.Error(), "not found") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestParsePreviousPayloadKeys(t *testing.T) {
+	vars := maps.Clone(env)
+	vars["OLD_PAYLOAD_KEY"] = "6162636465666768696a6b6c6d6e6f707172737475767778797a303132333435"
+	g, err := config.Parse("valid.toml", withPreviousKeys(`"${OLD_PAYLOAD_KEY}"`)(validText(t)), lookup(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Encryption.PreviousPayloadKeys) != 1 || g.Encryption.PreviousPayloadKeys[0].Value() != vars["OLD_PAYLOAD_KEY"] {
+		t.Fatalf("previous keys not resolved: %d", len(g.Encryption.PreviousPayloadKeys))
+	}
+	codec, err := g.Encryption.Codec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := config.Encryption{PayloadKey: config.Secret(vars["OLD_PAYLOAD_KEY"])}.Codec()
+	if ids := codec.DecryptKeyIDs(); len(ids) != 2 || ids[1] != old.KeyID() {
+		t.Errorf("codec decrypts with %v, want the old key %s second", ids, old.KeyID())
 	}
 }
 

@@ -175,6 +175,33 @@ func decodeProblem(err error) Problem {
 	return Problem{Message: err.Error()}
 }
 
+// complete resolves the payload keys and checks that they make a codec. A
+// key's problem is reported on its field, never with its value.
+func (e *Encryption) complete(v *validator, secret func(*Secret, bool, func(string, ...any))) {
+	in := func(field string) func(string, ...any) {
+		return func(format string, args ...any) { v.group("encryption", field, format, args...) }
+	}
+	secret(&e.PayloadKey, true, in("payload_key"))
+	ok := e.PayloadKey != ""
+	if _, err := payloadcodec.New(e.PayloadKey.Value()); ok && err != nil {
+		in("payload_key")("%s", err.Error())
+		ok = false
+	}
+	for i := range e.PreviousPayloadKeys {
+		field := fmt.Sprintf("previous_payload_keys[%d]", i)
+		secret(&e.PreviousPayloadKeys[i], true, in(field))
+		if e.PreviousPayloadKeys[i] == "" {
+			ok = false
+		} else if _, err := payloadcodec.New(e.PreviousPayloadKeys[i].Value()); err != nil {
+			in(field)("%s", err.Error())
+			ok = false
+		}
+	}
+	if _, err := e.Codec(); ok && err != nil {
+		in("previous_payload_keys")("%s", err.Error())
+	}
+}
+
 // complete fills defaults, resolves secrets and checks every field.
 func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 	// secret resolves a "${NAME}" reference; a required secret must end up set.
@@ -242,12 +269,7 @@ func (g *Group) complete(v *validator, lookupEnv func(string) (string, bool)) {
 		v.group("loyalty", "max_hook_lifetime", "must be between 1s and %s", rules.MaxGrantLifetime)
 	}
 
-	secret(&g.Encryption.PayloadKey, true, in("encryption", "payload_key"))
-	if g.Encryption.PayloadKey != "" {
-		if _, err := payloadcodec.New(g.Encryption.PayloadKey.Value()); err != nil {
-			v.group("encryption", "payload_key", "%s", err.Error())
-		}
-	}
+	g.Encryption.complete(v, secret)
 	secret(&g.Encryption.CodecToken, false, in("encryption", "codec_token"))
 	g.Webhook.complete(v, secret)
 

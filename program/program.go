@@ -73,10 +73,11 @@ func Start(fs *pflag.FlagSet, f *Flags, args []string, stderr io.Writer) (*Progr
 	if err != nil {
 		return nil, err
 	}
-	codec, err := payloadcodec.New(cfg.Encryption.PayloadKey.Value())
+	codec, err := cfg.Encryption.Codec()
 	if err != nil {
-		return nil, err // config.Load has checked the key already
+		return nil, err // config.Load has checked the keys already
 	}
+	logger.Info("payload keys", "encrypting_key_id", codec.KeyID(), "decrypting_key_ids", codec.DecryptKeyIDs())
 	metrics := telemetry.NewRegistry()
 	opts, err := f.Temporal.ClientOptions(logger, metrics.TemporalHandler(), codec.DataConverter())
 	if err != nil {
