@@ -3,16 +3,11 @@ package workflows
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	sdklog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/guestflow/guestflow/payloadcodec"
 )
@@ -26,15 +21,8 @@ const rotatedKey = "bmV3LWtleS1yb3RhdGVkLWluLTIwMjYtMTItMDItMzI="
 // previous_payload_keys) still replay, and that the Web UI's codec server
 // decodes every one of their payloads. Without the old key they do not.
 func TestReplayAfterKeyRotation(t *testing.T) {
-	files, err := filepath.Glob("testdata/histories/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	earlier, err := filepath.Glob("testdata/histories/*/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files = append(files, earlier...)
+	current, earlier := recordedHistories(t)
+	files := append(current, earlier...)
 	if len(files) == 0 {
 		t.Fatal("no recorded histories")
 	}
@@ -75,15 +63,6 @@ func TestReplayAfterKeyRotation(t *testing.T) {
 	if code, _ := decodeOverHTTP(t, dropped, encryptedPayloads(t, files[0])); code != http.StatusBadRequest {
 		t.Errorf("codec server without the old key answered %d", code)
 	}
-}
-
-func replayWith(codec *payloadcodec.Codec, file string) error {
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: codec.DataConverter()})
-	if err != nil {
-		return err
-	}
-	Register(r)
-	return r.ReplayWorkflowHistoryFromJSONFile(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), file)
 }
 
 // jsonPayload is a payload as the history JSON and the codec server's

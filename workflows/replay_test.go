@@ -30,32 +30,45 @@ const replayKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 // kind (each behind workflow.GetVersion); v3 is the version before stays
 // asked Passquare about installs no hook reported.
 func TestReplayRecordedHistories(t *testing.T) {
-	current, err := filepath.Glob("testdata/histories/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	earlier, err := filepath.Glob("testdata/histories/*/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := append(current, earlier...)
+	current, earlier := recordedHistories(t)
 	if len(current) < 7 || len(earlier) < 20 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan, Card
-		t.Fatalf("want a recorded history per workflow type, found %v", files)
+		t.Fatalf("want a recorded history per workflow type, found %v and %v", current, earlier)
 	}
 	codec, err := payloadcodec.New(replayKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range files {
+	for _, file := range append(current, earlier...) {
 		t.Run(strings.TrimPrefix(file, "testdata/histories/"), func(t *testing.T) {
-			r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: codec.DataConverter()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			Register(r)
-			if err := r.ReplayWorkflowHistoryFromJSONFile(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), file); err != nil {
+			if err := replayWith(codec, file); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
+
+// recordedHistories lists the current code's fixtures and the earlier
+// versions' (in subfolders).
+func recordedHistories(t *testing.T) (current, earlier []string) {
+	t.Helper()
+	current, err := filepath.Glob("testdata/histories/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err = filepath.Glob("testdata/histories/*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return current, earlier
+}
+
+// replayWith replays a recorded history with the workers' data converter
+// built on codec.
+func replayWith(codec *payloadcodec.Codec, file string) error {
+	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: codec.DataConverter()})
+	if err != nil {
+		return err
+	}
+	Register(r)
+	return r.ReplayWorkflowHistoryFromJSONFile(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), file)
 }
