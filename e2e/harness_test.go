@@ -60,7 +60,13 @@ func TestMain(m *testing.M) {
 		namespaces = append(namespaces, "--namespace", name)
 		freeNamespaces <- name
 	}
-	srv, err := devserver.Start(ctx, devserver.Options{ExtraArgs: namespaces})
+	opts, stopCodec, err := webUIArgs()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	opts.ExtraArgs = append(opts.ExtraArgs, namespaces...)
+	srv, err := devserver.Start(ctx, opts)
 	cancel()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -69,6 +75,7 @@ func TestMain(m *testing.M) {
 	server = srv
 	code := m.Run()
 	_ = srv.Stop()
+	stopCodec()
 	os.Exit(code)
 }
 
