@@ -220,17 +220,18 @@ type StayStatus struct {
 
 // Details is what the Web UI shows on the stay's page (the workflow's
 // current details, decoded through the codec like every payload): the
-// stage, why the guest is held there, and what would move them on.
+// stage, why the guest is held there, and what would move them on, as
+// paragraphs (the Web UI reads it as markdown).
 func (st StayStatus) Details() string {
 	d := "Stage: " + string(st.Stage)
 	if st.Reason != "" {
 		d += " (" + string(st.Reason) + ")"
 	}
 	if st.LastError != "" {
-		d += "\nWhy: " + st.LastError
+		d += "\n\nWhy: " + st.LastError
 	}
 	if st.WaitingFor != "" {
-		d += "\nWaiting for: " + st.WaitingFor
+		d += "\n\nWaiting for: " + st.WaitingFor
 	}
 	return d
 }

@@ -80,16 +80,16 @@ func (a *account) details() string {
 			installed++
 		}
 	}
-	d := fmt.Sprintf("Balance: %s\nCards: %d (%d installed)", a.state.Ledger.Balance().StringFixed(2), len(a.state.Cards), installed)
+	d := fmt.Sprintf("Balance: %s\n\nCards: %d (%d installed)", a.state.Ledger.Balance().StringFixed(2), len(a.state.Cards), installed)
 	switch {
 	case a.pushing:
-		d += "\nBalance push: on its way to Passquare"
+		d += "\n\nBalance push: on its way to Passquare"
 	case a.pushDue != nil && a.pushFailures > 0:
-		d += fmt.Sprintf("\nBalance push: %d failed in a row; next try %s", a.pushFailures, a.pushDue.UTC().Format(time.RFC3339))
+		d += fmt.Sprintf("\n\nBalance push: %d failed in a row; next try %s", a.pushFailures, a.pushDue.UTC().Format(time.RFC3339))
 	case a.pushDue != nil:
-		d += "\nBalance push: due " + a.pushDue.UTC().Format(time.RFC3339)
+		d += "\n\nBalance push: due " + a.pushDue.UTC().Format(time.RFC3339)
 	case a.state.Pushed != nil:
-		d += "\nThe card shows " + a.state.Pushed.Balance.StringFixed(2)
+		d += "\n\nThe card shows " + a.state.Pushed.Balance.StringFixed(2)
 	}
 	return d
 }
