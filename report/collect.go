@@ -81,7 +81,9 @@ func List(ctx context.Context, c client.Client, query string, each func(*workflo
 }
 
 // FromVisibility is a stay as visibility shows it: its search attributes
-// (unencoded, never personal data) and whether it runs.
+// (unencoded, never personal data) and whether it runs. Arrival is left to
+// the caller: ArrivalDate is the branch's local midnight, whose day only
+// the branch's time zone tells.
 func FromVisibility(e *workflow.WorkflowExecutionInfo) Stay {
 	attrs := e.GetSearchAttributes().GetIndexedFields()
 	s := Stay{
@@ -91,12 +93,6 @@ func FromVisibility(e *workflow.WorkflowExecutionInfo) Stay {
 		Stage:       lifecycle.Stage(keyword(attrs, lifecycle.GuestStageKey.GetName())),
 		StuckReason: keyword(attrs, lifecycle.StuckReasonKey.GetName()),
 		Running:     e.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING,
-	}
-	if p, ok := attrs[lifecycle.ArrivalDateKey.GetName()]; ok {
-		var t time.Time
-		if converter.GetDefaultDataConverter().FromPayload(p, &t) == nil {
-			s.Arrival = rules.DateOf(t)
-		}
 	}
 	return s
 }
