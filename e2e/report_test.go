@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
@@ -120,6 +122,18 @@ func TestReport(t *testing.T) {
 		NoWallet: map[rules.Reason]int{noWallet.NoWallet: 1},
 		// The wallet guest's card and the completed stay's.
 		CardsIssued: 2, Scans: 2, Credited: decimal.RequireFromString("3.5"), Unread: 1}
+
+	// The worker's gauges count the running stays alone.
+	gauges := report.NewGauges(prometheus.NewRegistry())
+	if err := gauges.Refresh(ctx, s.client, []string{"rome"}); err != nil {
+		t.Fatal(err)
+	}
+	for stage, n := range map[lifecycle.Stage]float64{lifecycle.StageWalletIssued: 1, lifecycle.StageNeedsAttention: 1,
+		lifecycle.StageNoWallet: 1, lifecycle.StageMewsUpdated: 0, lifecycle.StageCompleted: 0, lifecycle.StageArrivalFetched: 0} {
+		if got := testutil.ToFloat64(gauges.Stays.WithLabelValues("rome", string(stage))); got != n {
+			t.Errorf("guestflow_stays{branch=rome,stage=%s} = %v, want %v", stage, got, n)
+		}
+	}
 	if day.Credited.Equal(want.Credited) {
 		day.Credited = want.Credited
 	}

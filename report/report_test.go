@@ -87,3 +87,18 @@ func TestWriteTable(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }
+
+func TestCountStages(t *testing.T) {
+	got := CountStages([]Stay{
+		{BranchID: "rome", Stage: lifecycle.StageNeedsAttention},
+		{BranchID: "rome", Stage: lifecycle.StageNeedsAttention},
+		{BranchID: "rome", Stage: lifecycle.StageWalletIssued},
+		{BranchID: "lisbon", Stage: lifecycle.StageNeedsAttention},
+	})
+	want := map[BranchStage]int{
+		{"rome", lifecycle.StageNeedsAttention}: 2, {"rome", lifecycle.StageWalletIssued}: 1, {"lisbon", lifecycle.StageNeedsAttention}: 1,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
