@@ -98,6 +98,14 @@ func TestStarterSubcommands(t *testing.T) {
 
 	from := today.String()
 	s.mustStarter(bin, "guests 2", "backfill", "--branch", "rome", "--from", from, "--to", from)
+	s.eventually("report counts the two guests", 15*time.Second, func() error {
+		_, out := s.starter(bin, "report", "--branch", "rome", "--date", from)
+		if !strings.Contains(out, "arrivals 2") || !strings.Contains(out, "NoWallet 1") {
+			return errors.New(out)
+		}
+		return nil
+	})
+	s.mustStarter(bin, `"arrivals": 2`, "report", "--output", "json")
 	s.mustStarter(bin, "replays deterministically", "replay", "--history", "../workflows/testdata/histories/stay.json")
 
 	for _, tt := range []struct {
@@ -109,6 +117,8 @@ func TestStarterSubcommands(t *testing.T) {
 		{[]string{"approve", expired}, 2, "--by and --reason are required"},
 		{[]string{"backfill", "--branch", "paris", "--from", from, "--to", from}, 2, `"paris" is not in`},
 		{[]string{"guests", "--stage", "x' OR '1'='1"}, 2, "letters, digits and dashes"},
+		{[]string{"report", "--output", "xml"}, 2, "table or json"},
+		{[]string{"report", "--date", "23/11/2026"}, 2, "YYYY-MM-DD"},
 		{[]string{"no-such-command"}, 2, "unknown subcommand"},
 		{[]string{"approve", "--help"}, 0, "--reason"},
 	} {

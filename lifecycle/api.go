@@ -119,6 +119,11 @@ const (
 	StageCompleted        Stage = "Completed"
 )
 
+// Stages lists every stage, in the lifecycle's order, NeedsAttention last
+// but one: the order reports and dashboards show them in.
+var Stages = []Stage{StageArrivalFetched, StageAwaitingDocument, StageDocumentVerified, StageMewsUpdated,
+	StageWalletIssued, StageNoWallet, StageScansRecorded, StageBonusCredited, StageNeedsAttention, StageCompleted}
+
 // Behind reports whether s comes before t on the way from arrival to
 // completion. NeedsAttention is a detour, neither behind nor ahead of any
 // stage; WalletIssued and NoWallet stand level.

@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -14,6 +16,7 @@ import (
 	"github.com/guestflow/guestflow/activities"
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/program"
+	"github.com/guestflow/guestflow/report"
 	"github.com/guestflow/guestflow/telemetry"
 	"github.com/guestflow/guestflow/workflows"
 )
@@ -24,11 +27,15 @@ func run(args []string) error {
 	var f program.Flags
 	fs := program.NewFlagSet("worker", &f)
 	opsAddr := fs.String("ops-addr", ":9090", "address of /metrics, /healthz and /readyz")
+	gaugeEvery := fs.Duration("stays-gauge-interval", 5*time.Minute, "how often guestflow_stays{branch,stage} is counted from visibility")
 	p, err := program.Start(fs, &f, args, os.Stderr)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	if *gaugeEvery <= 0 {
+		return program.UsageError{Err: errors.New("--stays-gauge-interval must be positive")}
+	}
 	ctx, stop := program.SignalContext()
 	defer stop()
 
@@ -47,6 +54,13 @@ func run(args []string) error {
 
 	p.Logger.Info("worker started", "task_queues", []string{lifecycle.TaskQueue, lifecycle.PassquareTaskQueue},
 		"branches", p.Config.BranchIDs, "ops_addr", *opsAddr)
+	gaugeCtx, gaugeStop := context.WithCancel(ctx)
+	gaugesDone := make(chan struct{})
+	go func() {
+		defer close(gaugesDone)
+		report.NewGauges(p.Metrics).Run(gaugeCtx, p.Temporal, p.Config.BranchIDs, *gaugeEvery, p.Logger)
+	}()
+	defer func() { gaugeStop(); <-gaugesDone }()
 	ready := readiness(checks)
 	ready["temporal"] = telemetry.TemporalCheck(p.Temporal)
 	ops := &telemetry.Server{Addr: *opsAddr, Registry: p.Metrics, Logger: p.Logger, Ready: ready}
