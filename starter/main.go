@@ -7,6 +7,7 @@
 //	starter status <workflow-id>
 //	starter approve|retry|skip-wallet|issue-wallet <workflow-id> --by NAME --reason TEXT
 //	starter replay --history FILE
+//	starter forget <stay-id | phone> [--force] [--country IT]
 //
 // Every subcommand takes --help and the shared flags (--config, --log-*,
 // --temporal-*). Exit status: 0 done, 1 failed, 2 bad usage or configuration.
@@ -46,6 +47,7 @@ var commands = map[string]*command{
 	"issue-wallet": staffCommand(lifecycle.UpdateIssueWallet,
 		"issue the wallet card to a fixed-line or other non-mobile number all the same"),
 	"replay": replayCommand,
+	"forget": forgetCommand,
 }
 
 func main() { program.Exit("starter", run(os.Args[1:])) }
