@@ -133,11 +133,9 @@ func (e *eraser) forget(ctx context.Context, target string, force bool, country 
 	}
 	fmt.Fprintln(e.out, "deleted from Temporal (histories and visibility records):")
 	for _, x := range all {
-		if x.running {
-			if err := e.c.TerminateWorkflow(ctx, x.id, x.runID, "erasure on request"); err != nil && !isNotFound(err) {
-				return fmt.Errorf("terminate %s: %w", x.id, err)
-			}
-		}
+		// The server terminates a running execution and deletes it once
+		// terminated: a delete sent right after our own terminate could
+		// find the close not yet processed and leave the execution.
 		_, err := e.c.WorkflowService().DeleteWorkflowExecution(ctx, &workflowservice.DeleteWorkflowExecutionRequest{
 			Namespace: e.namespace, WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: x.id, RunId: x.runID},
 		})
