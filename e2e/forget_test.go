@@ -80,7 +80,7 @@ func TestForgetGuest(t *testing.T) {
 		}
 		return err
 	})
-	out := s.mustStarter(bin, "deleted", "forget", stay, "--force")
+	out := s.mustStarter(bin, "all deleted", "forget", stay, "--force")
 	for _, want := range []string{stay, account, card, theirScan, "the balance", "Passquare", "no documented call: ask Passquare",
 		"identityDocuments/clear", "Passcreator", "PassportScan"} {
 		if !strings.Contains(out, want) {

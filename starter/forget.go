@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	commonpb "go.temporal.io/api/common/v1"
@@ -28,6 +29,7 @@ import (
 var forgetFlags struct {
 	force   bool
 	country string
+	wait    time.Duration
 }
 
 var forgetCommand = &command{
@@ -38,6 +40,7 @@ var forgetCommand = &command{
 			"also terminate what still runs (a stay, the account: its balance is lost) before deleting it")
 		fs.StringVar(&forgetFlags.country, "country", "",
 			"region of a phone given without +country code (default: each branch's country)")
+		fs.DurationVar(&forgetFlags.wait, "wait", 2*time.Minute, "how long to wait for the server to confirm each deletion")
 	},
 	run: func(ctx context.Context, p *program.Program, args []string) error {
 		target, err := oneArg(args, "a stay's workflow id or the guest's phone")
@@ -131,7 +134,7 @@ func (e *eraser) forget(ctx context.Context, target string, force bool, country 
 		}
 		return errRefused
 	}
-	fmt.Fprintln(e.out, "deleted from Temporal (histories and visibility records):")
+	fmt.Fprintln(e.out, "deleting from Temporal (histories and visibility records):")
 	for _, x := range all {
 		// The server terminates a running execution and deletes it once
 		// terminated: a delete sent right after our own terminate could
@@ -154,8 +157,38 @@ func (e *eraser) forget(ctx context.Context, target string, force bool, country 
 	if len(all) == 0 {
 		fmt.Fprintln(e.out, "  nothing: no workflow of this guest is left")
 	}
+	left := e.awaitGone(ctx, all, forgetFlags.wait)
+	if len(left) == 0 {
+		fmt.Fprintln(e.out, "all deleted: the server describes none of them")
+	}
 	e.printVendors(tr)
+	if len(left) > 0 {
+		fmt.Fprintf(e.out, "still described after %s (the server deletes in the background; run forget again):\n", forgetFlags.wait)
+		for _, x := range left {
+			fmt.Fprintf(e.out, "  %s run %s\n", x.id, x.runID)
+		}
+		return errors.New("deletion not confirmed")
+	}
 	return nil
+}
+
+// awaitGone waits until the server no longer describes each execution, and
+// returns those it still describes once wait is over.
+func (e *eraser) awaitGone(ctx context.Context, all []execution, wait time.Duration) []execution {
+	deadline := time.Now().Add(wait)
+	for {
+		var left []execution
+		for _, x := range all {
+			if _, err := e.c.DescribeWorkflowExecution(ctx, x.id, x.runID); !isNotFound(err) {
+				left = append(left, x)
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			return left
+		}
+		all = left
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // fromStay starts from one stay: its card names the account.
