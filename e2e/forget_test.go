@@ -33,11 +33,16 @@ func TestForgetGuest(t *testing.T) {
 	today := rules.Today(time.Now(), rome)
 	departure := today.AddDays(2).String()
 	s.passport.PutReservation("101", ps.Reservation{ID: 9501, ArrivalDate: today.String(), DepartureDate: &departure,
-		CustomerReservations: []ps.CustomerReservation{guest(95, "Elena", "Fabbri", "+393401112233", nil)}})
+		CustomerReservations: []ps.CustomerReservation{
+			guest(95, "Elena", "Fabbri", "+393401112233", nil),
+			guest(96, "Franco", "Fabbri", "+393405556677", nil),
+		}})
 	var res any
 	s.run(lifecycle.PollArrivalsWorkflowName, "forget-poll", lifecycle.PollArrivals{BranchID: "rome", TimeZone: "Europe/Rome", Full: true}, &res)
 	stay := lifecycle.StayWorkflowID("rome", 9501, 95)
+	companion := lifecycle.StayWorkflowID("rome", 9501, 96)
 	s.waitStage(stay, lifecycle.StageWalletIssued)
+	s.waitStage(companion, lifecycle.StageWalletIssued)
 	st, err := s.status(stay)
 	if err != nil || st.Card == nil || st.Card.Number == "" {
 		t.Fatalf("no card: %+v %v", st.Card, err)
@@ -102,6 +107,15 @@ func TestForgetGuest(t *testing.T) {
 	})
 	if _, err := s.client.DescribeWorkflowExecution(ctx, otherScan, ""); err != nil {
 		t.Errorf("another card's device scan: %v", err)
+	}
+	// The companion is untouched, and is found by phone alone: the account's
+	// history names the stay.
+	if _, err := s.client.DescribeWorkflowExecution(ctx, companion, ""); err != nil {
+		t.Errorf("the companion's stay after forgetting another guest: %v", err)
+	}
+	out = s.mustStarter(bin, "all deleted", "forget", "340 555 6677", "--force")
+	if !strings.Contains(out, companion) || strings.Contains(out, "5556677") {
+		t.Errorf("forget by phone: the stay is not listed, or the phone is echoed:\n%s", out)
 	}
 	code, out := s.starter(bin, "forget", stay)
 	if code != 1 || !strings.Contains(out, "no stay") {
