@@ -8,6 +8,7 @@
 //	starter approve|retry|skip-wallet|issue-wallet <workflow-id> --by NAME --reason TEXT
 //	starter replay --history FILE
 //	starter report [--branch rome] [--date 2026-11-23] [--output json]
+//	starter forget <stay-id | phone> [--force] [--country IT]
 //
 // Every subcommand takes --help and the shared flags (--config, --log-*,
 // --temporal-*). Exit status: 0 done, 1 failed, 2 bad usage or configuration.
@@ -48,6 +49,7 @@ var commands = map[string]*command{
 		"issue the wallet card to a fixed-line or other non-mobile number all the same"),
 	"replay": replayCommand,
 	"report": reportCommand,
+	"forget": forgetCommand,
 }
 
 func main() { program.Exit("starter", run(os.Args[1:])) }
