@@ -28,10 +28,11 @@ const replayKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 // the account's push ran beside its loop, the poll fetched apart from its
 // deliveries and read late documents, and the wallet weighed the phone's
 // kind (each behind workflow.GetVersion); v3 is the version before stays
-// asked Passquare about installs no hook reported.
+// asked Passquare about installs no hook reported; v4 before the stay
+// upserted its search attributes only on change.
 func TestReplayRecordedHistories(t *testing.T) {
 	current, earlier := recordedHistories(t)
-	if len(current) < 7 || len(earlier) < 20 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan, Card
+	if len(current) < 7 || len(earlier) < 28 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan, Card
 		t.Fatalf("want a recorded history per workflow type, found %v and %v", current, earlier)
 	}
 	codec, err := payloadcodec.New(replayKey)
