@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflow/v1"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
@@ -65,19 +64,14 @@ func Collect(ctx context.Context, c client.Client, branches []Branch, days []rul
 
 // List pages through the executions visibility returns for query.
 func List(ctx context.Context, c client.Client, query string, each func(*workflow.WorkflowExecutionInfo)) error {
-	var token []byte
-	for {
-		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
-		if err != nil {
-			return fmt.Errorf("list stays: %w", err)
-		}
-		for _, e := range resp.GetExecutions() {
-			each(e)
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return nil
-		}
+	err := lifecycle.ListWorkflows(ctx, c, query, func(e *workflow.WorkflowExecutionInfo) error {
+		each(e)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list stays: %w", err)
 	}
+	return nil
 }
 
 // FromVisibility is a stay as visibility shows it: its search attributes

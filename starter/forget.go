@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -400,22 +401,10 @@ func (e *eraser) runs(ctx context.Context, id string) ([]execution, error) {
 }
 
 func (e *eraser) list(ctx context.Context, q string, each func(execution) error) error {
-	var token []byte
-	for {
-		resp, err := e.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Namespace: e.namespace, Query: q, NextPageToken: token})
-		if err != nil {
-			return err
-		}
-		for _, x := range resp.GetExecutions() {
-			if err := each(execution{id: x.GetExecution().GetWorkflowId(), runID: x.GetExecution().GetRunId(),
-				running: x.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING}); err != nil {
-				return err
-			}
-		}
-		if token = resp.GetNextPageToken(); len(token) == 0 {
-			return nil
-		}
-	}
+	return lifecycle.ListWorkflows(ctx, e.c, q, func(x *workflowpb.WorkflowExecutionInfo) error {
+		return each(execution{id: x.GetExecution().GetWorkflowId(), runID: x.GetExecution().GetRunId(),
+			running: x.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING})
+	})
 }
 
 func (e *eraser) decode(p *commonpb.Payloads, v any) bool {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/workflowservice/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
@@ -40,31 +40,25 @@ var guestsCommand = &command{
 		}
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "WORKFLOW ID\tBRANCH\tARRIVAL\tSTAGE\tREASON")
-		var token []byte
-		for {
-			resp, err := p.Temporal.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: q, NextPageToken: token})
-			if err != nil {
-				return err
-			}
-			for _, e := range resp.GetExecutions() {
-				attrs := e.GetSearchAttributes().GetIndexedFields()
-				field := func(name string) string {
-					var v any
-					if p, ok := attrs[name]; ok && converter.GetDefaultDataConverter().FromPayload(p, &v) == nil && v != nil {
-						return fmt.Sprint(v)
-					}
-					return "-"
+		err := lifecycle.ListWorkflows(ctx, p.Temporal, q, func(e *workflowpb.WorkflowExecutionInfo) error {
+			attrs := e.GetSearchAttributes().GetIndexedFields()
+			field := func(name string) string {
+				var v any
+				if p, ok := attrs[name]; ok && converter.GetDefaultDataConverter().FromPayload(p, &v) == nil && v != nil {
+					return fmt.Sprint(v)
 				}
-				arrival := field(lifecycle.ArrivalDateKey.GetName())
-				if len(arrival) >= 10 {
-					arrival = arrival[:10]
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.GetExecution().GetWorkflowId(), field(lifecycle.BranchIDKey.GetName()),
-					arrival, field(lifecycle.GuestStageKey.GetName()), field(lifecycle.StuckReasonKey.GetName()))
+				return "-"
 			}
-			if token = resp.GetNextPageToken(); len(token) == 0 {
-				break
+			arrival := field(lifecycle.ArrivalDateKey.GetName())
+			if len(arrival) >= 10 {
+				arrival = arrival[:10]
 			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.GetExecution().GetWorkflowId(), field(lifecycle.BranchIDKey.GetName()),
+				arrival, field(lifecycle.GuestStageKey.GetName()), field(lifecycle.StuckReasonKey.GetName()))
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return tw.Flush()
 	},

@@ -78,15 +78,7 @@ func (s *stay) confirmInstall(ctx workflow.Context) {
 	}).Get(ctx, &card); err != nil || !card.Installed {
 		return // asked again later; the hook may still come
 	}
-	installCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:                "Tell the account the guest installed the card",
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, MaximumInterval: time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
-		},
-	})
+	installCtx := withAccount(ctx, "Tell the account the guest installed the card")
 	if err := workflow.ExecuteActivity(installCtx, accountActivities.InstallCard, activities.InstallCardInput{
 		Holder: s.holder(phone), Card: card,
 	}).Get(ctx, nil); err != nil {

@@ -27,18 +27,7 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 	}
 	holder := s.holder(phone)
 
-	// The account is a workflow: only Temporal itself can be in the way. A
-	// refusal by the account is final; an hour without Temporal goes to
-	// staff as WalletUnavailable.
-	accountCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:                "Open the guest's loyalty account",
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, MaximumInterval: time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
-		},
-	})
+	accountCtx := withAccount(ctx, "Open the guest's loyalty account")
 	var account lifecycle.AccountView
 	err := workflow.ExecuteActivity(accountCtx, accountActivities.OpenAccount, activities.OpenAccountInput{
 		Holder: holder,
@@ -87,9 +76,10 @@ func (s *stay) issueWallet(ctx workflow.Context) {
 		s.status.WaitingFor = "the guest to install the wallet card from the link Passquare sent"
 		return
 	}
-	if err := workflow.ExecuteActivity(accountCtx, accountActivities.AttachCard, activities.AttachCardInput{
+	attachCtx := withAccount(ctx, "Keep the card in the guest's loyalty account")
+	if err := workflow.ExecuteActivity(attachCtx, accountActivities.AttachCard, activities.AttachCardInput{
 		Holder: holder, Card: card,
-	}).Get(accountCtx, nil); err != nil {
+	}).Get(attachCtx, nil); err != nil {
 		s.stuck(ctx, lifecycle.ReasonWalletUnavailable, staffMessage(err), "starter retry")
 		return
 	}
@@ -141,6 +131,21 @@ func (s *stay) noWallet(ctx workflow.Context, reason rules.Reason) {
 		waitingFor = "a snapshot with a mobile number, or staff to issue the card anyway (starter issue-wallet)"
 	}
 	s.setStage(ctx, lifecycle.StageNoWallet, reason, rules.PhoneRule(reason), waitingFor)
+}
+
+// withAccount sets the options of the stay's calls to its guest's account.
+// The account is a workflow: only Temporal itself can be in the way. A
+// refusal by the account is final; an hour without Temporal goes to staff.
+func withAccount(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		Summary:                summary,
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, MaximumInterval: time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
+		},
+	})
 }
 
 // withPassquare sets the options of every Passquare call: its own
