@@ -107,14 +107,22 @@ func pollDates(ctx workflow.Context, branchID string, dates []string, full bool)
 			NonRetryableErrorTypes: []string{activities.ErrInvalidInput},
 		},
 	})
+	// The batches go out together; each activity delivers parallelDeliveries
+	// at a time, so a slow guest holds up only its own batch.
+	type pending struct {
+		guests int
+		done   workflow.Future
+	}
+	var batches []pending
 	for batch := range slices.Chunk(fetched.Guests, deliveryBatch) {
+		batches = append(batches, pending{len(batch), workflow.ExecuteActivity(deliverCtx, passportScanActivities.DeliverSnapshots,
+			activities.DeliverSnapshotsInput{BranchID: branchID, Guests: batch})})
+	}
+	for _, b := range batches {
 		var delivered activities.PollArrivalsResult
-		err := workflow.ExecuteActivity(deliverCtx, passportScanActivities.DeliverSnapshots, activities.DeliverSnapshotsInput{
-			BranchID: branchID, Guests: batch,
-		}).Get(ctx, &delivered)
-		if err != nil {
+		if err := b.done.Get(ctx, &delivered); err != nil {
 			// Temporal itself stayed out of reach: the next poll delivers them.
-			delivered = activities.PollArrivalsResult{Failed: len(batch)}
+			delivered = activities.PollArrivalsResult{Failed: b.guests}
 		}
 		res.Add(delivered)
 	}
