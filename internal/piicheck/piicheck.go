@@ -17,7 +17,7 @@ const MinLen = 6
 // personalKey names the fields that hold a guest's data in the four
 // vendors' documents and in Passquare's hooks: names, e-mails, phones,
 // birth dates, document numbers, addresses.
-var personalKey = regexp.MustCompile(`(?i)(name|mail|phone|birth|passport|documentnumber|document_number|address|street|city|postal|zip)`)
+var personalKey = regexp.MustCompile(`(?i)(name|mail|phone|birth|passport|documentnumber|document_number|personal|address|street|city|postal|zip)`)
 
 // personalValue is data that is personal under any key: an e-mail address
 // or an international phone number (Passcreator's additionalProperties hold
