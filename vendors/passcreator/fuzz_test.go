@@ -17,7 +17,10 @@ var rome, _ = time.LoadLocation("Europe/Rome")
 // passcreatorCalls are the client's calls, each answered with the fuzzed
 // answer; the walk through the scans meets repeated pages and must end.
 var passcreatorCalls = []func(context.Context, *passcreator.Client) error{
-	func(ctx context.Context, c *passcreator.Client) error { _, err := c.ListAppConfigurations(ctx); return err },
+	func(ctx context.Context, c *passcreator.Client) error {
+		_, err := c.ListAppConfigurations(ctx)
+		return err
+	},
 	func(ctx context.Context, c *passcreator.Client) error {
 		_, err := c.GetAppConfiguration(ctx, "74019cd8-f8e1-4ca5-a366-7c64d494cf2f")
 		return err

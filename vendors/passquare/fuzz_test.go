@@ -31,7 +31,9 @@ var passquareCalls = []func(context.Context, *passquare.Client) error{
 		_, err := c.PushCreate(ctx, passquare.NewCampaign{Message: "Your balance grew"})
 		return err
 	},
-	func(ctx context.Context, c *passquare.Client) error { return c.PushToCard(ctx, "+420777000111", "Your balance grew") },
+	func(ctx context.Context, c *passquare.Client) error {
+		return c.PushToCard(ctx, "+420777000111", "Your balance grew")
+	},
 }
 
 // Every Passquare answer, in any status: no panic, a refusal is an error,
