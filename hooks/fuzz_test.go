@@ -23,6 +23,7 @@ import (
 	"github.com/guestflow/guestflow/hooks"
 	"github.com/guestflow/guestflow/internal/piicheck"
 	"github.com/guestflow/guestflow/lifecycle"
+	"github.com/guestflow/guestflow/rules"
 )
 
 // memoryTemporal plays the accounts in memory, as the account workflow
@@ -35,6 +36,9 @@ type memoryTemporal struct {
 	accounts    map[string]*memoryAccount
 	scans       map[string]lifecycle.Scan
 	deviceScans map[string]lifecycle.DeviceScan
+	// outOfBounds names what reached Temporal that the account's own
+	// validators, or the bonus it earns, should never see.
+	outOfBounds string
 }
 
 type memoryAccount struct {
@@ -85,6 +89,9 @@ func (m *memoryTemporal) UpdateAccount(_ context.Context, key string, _ lifecycl
 		*result.(*string) = key
 	case lifecycle.UpdateAddBalance:
 		add := arg.(lifecycle.AddBalance)
+		if !add.Sum.IsPositive() || add.Sum.GreaterThan(rules.MaxGrantSum) || !rules.IsCents(add.Sum) || add.Lifetime < 0 {
+			m.outOfBounds = "addBalance " + add.Sum.String()
+		}
 		if a == nil {
 			return serviceerror.NewNotFound("no account")
 		}
@@ -116,6 +123,9 @@ func (m *memoryTemporal) QueryBalance(_ context.Context, key string) (lifecycle.
 func (m *memoryTemporal) DeliverScan(_ context.Context, scan lifecycle.Scan) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if scan.Value != nil && !transactionValue(*scan.Value) {
+		m.outOfBounds = "scan value " + scan.Value.String()
+	}
 	for _, a := range m.accounts {
 		if slices.Contains(a.Cards, scan.Barcode) {
 			m.scans[scan.AppScanID] = scan
@@ -128,6 +138,9 @@ func (m *memoryTemporal) DeliverScan(_ context.Context, scan lifecycle.Scan) err
 func (m *memoryTemporal) RecordDeviceScan(_ context.Context, _ string, scan lifecycle.DeviceScan) (lifecycle.DeviceScanResult, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !transactionValue(scan.Value) {
+		m.outOfBounds = "device scan value " + scan.Value.String()
+	}
 	id := lifecycle.DeviceScanWorkflowID(scan.BranchID, scan.DeviceScanID)
 	if _, ok := m.deviceScans[id]; !ok {
 		m.deviceScans[id] = scan
@@ -137,6 +150,23 @@ func (m *memoryTemporal) RecordDeviceScan(_ context.Context, _ string, scan life
 }
 
 func (m *memoryTemporal) CheckHealth(context.Context) error { return nil }
+
+func transactionValue(v decimal.Decimal) bool {
+	return !v.IsNegative() && !v.GreaterThan(rules.MaxTransactionValue)
+}
+
+// requireInBounds fails when a handler let through an amount the account
+// must never credit.
+func (m *memoryTemporal) requireInBounds(t *testing.T) {
+	t.Helper()
+	m.mu.Lock()
+	what := m.outOfBounds
+	m.outOfBounds = ""
+	m.mu.Unlock()
+	if what != "" {
+		t.Fatalf("reached Temporal: %s", what)
+	}
+}
 
 // Log lines carry a time and account keys (keyed hashes of phones): neither
 // is the guest's data, and either could hold a short value by chance.
@@ -209,6 +239,7 @@ func passquareSeeds(f *testing.F) []string {
 	return append(seeds,
 		strings.Replace(add, `"50.00"`, `50.25`, 1),
 		strings.Replace(add, `"50.00"`, `"1e3"`, 1),
+		strings.Replace(add, `"50.00"`, `"1000.01"`, 1),
 		strings.Replace(add, `86400`, `null`, 1),
 		strings.Replace(seeds[0], `"1980-01-25"`, `"1980-01-25 00:00:00"`, 1),
 		`{"crm_key": "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "method": "readBalance", "customer": {"phone": 420000000001, "cardNumbers": 120}}`,
@@ -260,6 +291,7 @@ func FuzzPassquareHook(f *testing.F) {
 		if w.Code != http.StatusOK && accounts.state() != before {
 			t.Fatalf("a refused hook (%d %s) changed the accounts", w.Code, w.Body.String())
 		}
+		accounts.requireInBounds(t)
 		requireNoPersonalData(t, body, w, e.logs.take())
 	})
 }
@@ -282,6 +314,7 @@ func FuzzPasscreatorWebhook(f *testing.F) {
 		{id: "pc-1", config: e.configID, barcode: "120", status: 3, value: "100.00"},
 		{id: "pc-2", config: e.configID, barcode: "120", status: 2, value: "20,00"},
 		{id: "pc-3", config: "another-configuration", barcode: "1", status: 2},
+		{id: "pc-4", config: e.configID, barcode: "120", status: 3, value: "1000000000,01"},
 	} {
 		seeds = append(seeds, signedScanEvent(s).body)
 	}
@@ -329,6 +362,7 @@ func FuzzPasscreatorWebhook(f *testing.F) {
 		default:
 			t.Fatalf("HTTP %d: %s", w.Code, w.Body.String())
 		}
+		accounts.requireInBounds(t)
 		requireNoPersonalData(t, body, w, e.logs.take())
 	})
 }
@@ -343,6 +377,7 @@ func FuzzIntake(f *testing.F) {
 		`{"deviceScanId": "pos-3", "barcode": "7862374687", "branchId": "rome", "value": "0", "status": 3}`,
 		`{"deviceScanId": "d1", "barcode": "1234", "branchId": "rome", "value": 1e3}`,
 		`{"deviceScanId": "d1", "barcode": "1234", "branchId": "paris", "value": "-1"}`,
+		`{"deviceScanId": "d2", "barcode": "1234", "branchId": "rome", "value": "1000000000.01"}`,
 	} {
 		for token := range uint8(3) {
 			f.Add(body, token)
@@ -375,6 +410,7 @@ func FuzzIntake(f *testing.F) {
 		default:
 			t.Fatalf("HTTP %d: %s", w.Code, w.Body.String())
 		}
+		accounts.requireInBounds(t)
 		requireNoPersonalData(t, body, w, e.logs.take())
 	})
 }
