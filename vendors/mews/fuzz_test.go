@@ -3,8 +3,6 @@ package mews_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/guestflow/guestflow/vendors/mews"
@@ -53,19 +51,7 @@ var mewsCalls = []func(context.Context, *mews.Client) error{
 // Every Mews answer, in any status: no panic, a refusal is an error, and
 // no error repeats the guests' data the answer carries.
 func FuzzMewsAnswers(f *testing.F) {
-	files, err := filepath.Glob("testdata/*-response.json")
-	if err != nil || len(files) == 0 {
-		f.Fatal("no documented answers in testdata", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for call := range uint8(len(mewsCalls)) {
-			f.Add(call, uint8(0), b)
-		}
-	}
+	answertest.Seed(f, "testdata/*-response.json", len(mewsCalls))
 	f.Add(uint8(2), uint8(3), []byte(`{"Message": "Customer Thea Carbone already exists.", "RequestId": "r-1"}`))
 
 	f.Fuzz(func(t *testing.T, call, status uint8, body []byte) {

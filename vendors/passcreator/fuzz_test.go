@@ -3,8 +3,6 @@ package passcreator_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -45,19 +43,7 @@ var passcreatorCalls = []func(context.Context, *passcreator.Client) error{
 // error, and no error or log line repeats the guests' data the answer
 // carries (a pass's additional properties hold names and e-mails).
 func FuzzPasscreatorAnswers(f *testing.F) {
-	files, err := filepath.Glob("testdata/*.json")
-	if err != nil || len(files) == 0 {
-		f.Fatal("no documented answers in testdata", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for call := range uint8(len(passcreatorCalls)) {
-			f.Add(call, uint8(0), b)
-		}
-	}
+	answertest.Seed(f, "testdata/*.json", len(passcreatorCalls))
 	f.Add(uint8(4), uint8(3), []byte(`{"errors": {"scannedBarcodeValue": ["pass of John Doe (example@example.com) not found"]}}`))
 
 	f.Fuzz(func(t *testing.T, call, status uint8, body []byte) {

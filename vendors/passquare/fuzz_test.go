@@ -3,8 +3,6 @@ package passquare_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/guestflow/guestflow/vendors/passquare"
@@ -39,19 +37,7 @@ var passquareCalls = []func(context.Context, *passquare.Client) error{
 // Every Passquare answer, in any status: no panic, a refusal is an error,
 // and no error or log line repeats the guests' data the answer carries.
 func FuzzPassquareAnswers(f *testing.F) {
-	files, err := filepath.Glob("testdata/*_response*.json")
-	if err != nil || len(files) == 0 {
-		f.Fatal("no documented answers in testdata", err)
-	}
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for call := range uint8(len(passquareCalls)) {
-			f.Add(call, uint8(0), b)
-		}
-	}
+	answertest.Seed(f, "testdata/*_response*.json", len(passquareCalls))
 	f.Add(uint8(1), uint8(3), []byte(`{"success": false, "error": "phone +420777000111 is taken by Ludmila"}`))
 
 	f.Fuzz(func(t *testing.T, call, status uint8, body []byte) {

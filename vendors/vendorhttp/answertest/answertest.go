@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -24,6 +26,26 @@ var Statuses = []int{200, 201, 204, 400, 401, 403, 404, 408, 409, 429, 500, 502,
 
 // Status picks one of Statuses, so a fuzzer's byte chooses a meaningful one.
 func Status(b uint8) int { return Statuses[int(b)%len(Statuses)] }
+
+// Seed adds each file pattern names (a vendor's documented answers in
+// testdata/) as a 200 answer to each of calls calls: the fuzz targets take
+// (call, status, body).
+func Seed(f *testing.F, pattern string, calls int) {
+	f.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no documented answers match %s: %v", pattern, err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for call := range calls {
+			f.Add(uint8(call), uint8(0), b)
+		}
+	}
+}
 
 // Client is an HTTP client whose every request is answered by answer.
 func Client(answer func(*http.Request) (status int, body []byte)) *http.Client {
