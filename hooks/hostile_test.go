@@ -16,7 +16,8 @@ import (
 // expects (Passquare's {"success": false, "error": ...}, {"error": ...}
 // elsewhere), nothing panics, no account changes, Passcreator records
 // nothing, and no answer or log line carries the guest's data.
-// TestMalformedHooks has the Passquare body forms; this has the rest.
+// TestMalformedHooks, TestPasscreatorWebhookRefusals and TestIntakeRefusals
+// have the other malformed bodies.
 func TestHostileRequests(t *testing.T) {
 	e := newEnv(t)
 	g := newGuest()
@@ -56,17 +57,14 @@ func TestHostileRequests(t *testing.T) {
 		return r
 	}
 	passquareRows := []row{
-		hook("oversized body", `{"crm_key": "`+crmKey+`", "method": "readBalance", "x": "`+megabyte+`"}`, 413, "request body too large"),
 		hook("a name of a megabyte", strings.Replace(create, name, megabyte, 1), 413, "request body too large"),
 		withHeader(hook("XML", `<hook><method>readBalance</method></hook>`, 400, "body: not a JSON object"), "Content-Type", "application/xml"),
 		withHeader(hook("form-encoded", "crm_key="+crmKey+"&method=addBalance&phone="+g.phone, 400, "body: not a JSON object"), "Content-Type", "application/x-www-form-urlencoded"),
-		hook("invalid JSON", `{"crm_key": "`+crmKey+`", "method": "addBalance", "customer": {"phone": "`+g.phone+`",}}`, 400, "body: not a JSON object"),
 		hook("JSON null", `null`, 400, "method: required"),
 		hook("phone an object", strings.Replace(g.readBalance(t), `"`+g.phone+`"`, `{"number": "`+g.phone+`"}`, 1), 400, "customer: not a readBalance customer object"),
 		hook("cardNumbers a boolean", strings.Replace(g.readBalance(t), `["`+g.card+`"]`, `true`, 1), 400, "customer: not a readBalance customer object"),
 		hook("sum an object", add(`{"amount": 5}`), 400, "sum: cannot be read"),
 		hook("sum a boolean", add(`true`), 400, "sum: cannot be read"),
-		hook("unknown method", strings.Replace(g.readBalance(t), "readBalance", "deleteCustomer", 1), 400, "unknown method"),
 		hook("method in another case", strings.Replace(g.readBalance(t), "readBalance", "READBALANCE", 1), 400, "unknown method"),
 		bodyKeyOnly(hook("no crm_key", strings.Replace(g.readBalance(t), crmKey, "", 1), 401, "unauthorized")),
 		bodyKeyOnly(hook("wrong crm_key", strings.Replace(add(`"5"`), crmKey, "yyyyyyyy-xxxx-xxxx-xxxx-xxxxxxxxxxxx", 1), 401, "unauthorized")),
@@ -74,7 +72,6 @@ func TestHostileRequests(t *testing.T) {
 		bodyKeyOnly(hook("invalid JSON without Basic", `{"crm_key": "`+crmKey+`", "method": "addBalance",`, 401, "unauthorized")),
 		{"wrong Basic password", request{body: strings.Replace(add(`"5"`), crmKey, "", 1), remote: passquareIP + ":1", user: ptr(""), password: ptr("wrong")}, 401, "unauthorized"},
 		hook("replayed transactionId with another sum", g.addBalance(t, "10.01", "tx-hostile"), 400, "transactionId already used with another sum"),
-		hook("negative sum", add(`"-10.00"`), 400, "sum: must be positive"),
 		hook("negative sum as a number", add(`-10`), 400, "sum: must be positive"),
 		hook("zero sum", add(`"0.00"`), 400, "sum: must be positive"),
 		hook("zero sum as a number", add(`0`), 400, "sum: must be positive"),
@@ -84,7 +81,6 @@ func TestHostileRequests(t *testing.T) {
 		hook("sum with an exponent", add(`"1e3"`), 400, "sum: cannot be read"),
 		hook("sum a number with an exponent", add(`1e3`), 400, "sum: cannot be read"),
 		hook("sum with a currency", add(`"€5"`), 400, "sum: cannot be read"),
-		hook("sum absurdly large", add(`"`+strings.Repeat("9", 30000)+`.99"`), 400, "sum: must be at most 1000.00"),
 		hook("sum absurdly large as a number", add(`1`+strings.Repeat("0", 30000)), 400, "sum: must be at most 1000.00"),
 		hook("lifetime NaN", strings.Replace(add(`"5"`), "86400", `"NaN"`, 1), 400, "lifetime: cannot be read"),
 		hook("lifetime with an exponent", strings.Replace(add(`"5"`), "86400", `1e5`, 1), 400, "lifetime: cannot be read"),
@@ -110,10 +106,8 @@ func TestHostileRequests(t *testing.T) {
 	scan := signedScanEvent(scanEvent{id: "pc-hostile-1", config: e.configID, barcode: g.card, status: 3, value: "10"})
 	passcreatorRows := []row{
 		{"oversized", signed(`{"appScanId": "pc-hostile-2", "x": "` + megabyte + `"}`), 413, "request body too large"},
-		{"unsigned", request{path: hooks.PasscreatorWebhookPath, body: scan.body}, 401, "unauthorized"},
 		{"signed with another key", request{path: hooks.PasscreatorWebhookPath, body: scan.body,
 			header: map[string]string{signatureHeader: signedBy("another key", []byte(scan.body))}}, 401, "unauthorized"},
-		{"signature of another body", request{path: hooks.PasscreatorWebhookPath, body: strings.Replace(scan.body, `"10"`, `"1000"`, 1), header: scan.header}, 401, "unauthorized"},
 		{"invalid JSON", signed(`{"appScanId": "pc-hostile-3",`), 400, "not an app scan event"},
 		{"scanStatus a string", signed(strings.Replace(scan.body, `"scanStatus":3`, `"scanStatus":"three"`, 1)), 400, "not an app scan event"},
 		{"invalid UTF-8 in appScanId", signed(strings.Replace(scan.body, "pc-hostile-1", "pc-\xff", 1)), 400, "not an app scan event"},
@@ -127,13 +121,10 @@ func TestHostileRequests(t *testing.T) {
 		return `{"deviceScanId": "pos-hostile-1", "barcode": "` + g.card + `", "branchId": "rome", "value": ` + v + `}`
 	}
 	intakeRows := []row{
-		{"no token", request{path: hooks.IntakePath, body: value(`"10"`)}, 401, "unauthorized"},
 		{"Basic instead of Bearer", request{path: hooks.IntakePath, body: value(`"10"`), user: ptr("pos"), password: ptr(intakeToken)}, 401, "unauthorized"},
 		intake("oversized", value(`"`+megabyte+`"`), 413, "request body too large"),
-		intake("invalid JSON", `{"deviceScanId": "pos-hostile-1"`, 400, "body is not a scan object"),
 		intake("a list", `[`+value(`"10"`)+`]`, 400, "body is not a scan object"),
 		intake("value NaN", value(`"NaN"`), 400, "value: required as a decimal string"),
-		intake("value with an exponent", value(`"1e3"`), 400, "value: required as a decimal string"),
 		intake("value negative", value(`"-0.01"`), 400, "value: must not be negative"),
 		intake("value absurdly large", value(`1`+strings.Repeat("0", 30000)), 400, "value: must be at most 1000000000"),
 		intake("barcode a number", strings.Replace(value(`"10"`), `"`+g.card+`"`, g.card, 1), 400, "body is not a scan object"),
