@@ -128,7 +128,7 @@ func TestHostileRequests(t *testing.T) {
 		intake("value negative", value(`"-0.01"`), 400, "value: must not be negative"),
 		intake("value absurdly large", value(`1`+strings.Repeat("0", 30000)), 400, "value: must be at most 1000000000"),
 		intake("barcode a number", strings.Replace(value(`"10"`), `"`+g.card+`"`, g.card, 1), 400, "body is not a scan object"),
-		intake("barcode of 10 kB", strings.Replace(value(`"10"`), g.card, strings.Repeat("7", 10000), 1), 400, "barcode: required"),
+		intake("barcode of 10 kB", strings.Replace(value(`"10"`), g.card, strings.Repeat("7", 10000), 1), 400, "barcode: required, up to 256 characters"),
 		intake("invalid UTF-8 in the barcode", strings.Replace(value(`"10"`), g.card, g.card+"\xff", 1), 400, "body is not UTF-8"),
 		intake("deviceScanId with a newline", strings.Replace(value(`"10"`), "pos-hostile-1", `pos\nhostile`, 1), 400, "deviceScanId: required, up to 128 letters, digits and ._:/-"),
 		{"PUT", request{method: http.MethodPut, path: hooks.IntakePath}, 405, "method not allowed"},

@@ -116,7 +116,7 @@ func decodeIntake(body []byte) (IntakeScan, string) {
 	case !deviceScanID.MatchString(req.DeviceScanID):
 		return req, "deviceScanId: required, up to 128 letters, digits and ._:/-"
 	case req.Barcode == "" || len(req.Barcode) > 256:
-		return req, "barcode: required"
+		return req, "barcode: required, up to 256 characters"
 	case req.BranchID == "":
 		return req, "branchId: required"
 	case req.Value == nil:
