@@ -63,6 +63,7 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 		return UpdateMewsResult{}, err
 	}
 	var res UpdateMewsResult
+	ctx = vendorCalls(ctx, nil)
 
 	customer, err := a.findCustomer(ctx, c, in)
 	if err != nil {

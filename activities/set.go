@@ -53,7 +53,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 	pc := &Passcreator{
 		Client: passcreator.New(passcreator.Options{
 			APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL,
-			HTTP: httpClient, Metrics: metrics, Logger: logger,
+			HTTP: httpClient, Metrics: metrics, Logger: logger, Retry: &vendorhttp.InActivity,
 		}),
 		Location: cfg.Passcreator.Location,
 		Temporal: tc,
@@ -72,14 +72,14 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 	reg.MustRegister(pacerWait)
 	base := mews.New(mews.Options{
 		BaseURL: cfg.Mews.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
-		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName,
+		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName, Retry: &vendorhttp.InActivity,
 	})
 	for _, id := range cfg.BranchIDs {
 		b := cfg.Branches[id]
 		rules := BranchRules(b)
 		ps.Branches[id] = passportscan.New(passportscan.Options{
 			APIKey: b.PassportScanAPIKey.Value(), AccountID: b.PassportScanAccountID,
-			BaseURL: cfg.PassportScan.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
+			BaseURL: cfg.PassportScan.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger, Retry: &vendorhttp.InActivity,
 		})
 		ps.Rules[id] = rules
 		m.Branches[id] = base.ForEnterprise(b.MewsAccessToken.Value())

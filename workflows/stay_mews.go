@@ -34,8 +34,11 @@ const (
 func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 	for {
 		ctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			Summary:                "Update the guest and their document in Mews",
-			StartToCloseTimeout:    2 * time.Minute,
+			Summary:             "Update the guest and their document in Mews",
+			StartToCloseTimeout: 2 * time.Minute,
+			// The activity heartbeats with each call and while a call waits
+			// out a fault, carrying what it has done to the next attempt.
+			HeartbeatTimeout:       time.Minute,
 			ScheduleToCloseTimeout: 2 * time.Hour,
 			RetryPolicy: &temporal.RetryPolicy{
 				InitialInterval:    5 * time.Second,
