@@ -92,11 +92,30 @@ func TestScenarioDay(t *testing.T) {
 	if n := len(s.passquare.Customers(passquareKey)); n != want.Cards {
 		t.Errorf("Passquare customers %d, want %d", n, want.Cards)
 	}
-	// Per guest written to Mews, at most: four lookups, one customer write,
-	// the documents read and one document write. More means an N+1.
-	written := want.MewsDocuments["rome"]
-	if calls := s.mews.Recorder().Count("", ""); calls > 7*written {
-		t.Errorf("Mews calls %d for %d guests: more than 7 each", calls, written)
+	// Per guest written to Mews, at most three calls (one lookup, the
+	// customer's add or update, the document's write), plus the extras
+	// activities.UpdateMews names: the lookup by name of a guest without an
+	// e-mail; for a returning guest without a PMS link, the e-mail lookup
+	// after Mews refuses to add the e-mail a second time, and the update
+	// filling what the hotel's profile lacks. More means an N+1.
+	bound, written := 0, 0
+	for _, g := range day.Guests() {
+		if !g.Outcome.Mews {
+			continue
+		}
+		written++
+		bound += 3
+		if g.Email == "" {
+			bound++
+		}
+		if g.Case == scenario.Returning && g.PMSGuestID == "" {
+			bound += 2
+		}
+	}
+	if calls := s.mews.Recorder().Count("", ""); calls > bound {
+		t.Errorf("Mews calls %d for %d guests: more than %d", calls, written, bound)
+	} else {
+		t.Logf("Mews calls %d for %d guests (bound %d)", calls, written, bound)
 	}
 	// Per card, at most the issue, a read-back after a lost answer, and one
 	// balance push per coalesced credit; and never a 429.
