@@ -26,6 +26,10 @@ const (
 	mewsProbeWindow = 3 * time.Minute
 )
 
+// mewsQueuePerBranch marks stays whose Mews activities run on their
+// branch's Mews task queue; earlier ones ran them on the stay's queue.
+const mewsQueuePerBranch = "mews-queue-per-branch"
+
 // mewsOutageProbe marks stays that probe Mews after an outage; earlier ones
 // waited an hour between windows of two hours.
 const mewsOutageProbe = "mews-outage-probe"
@@ -50,13 +54,20 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 	// probe is the wait before the next probe once Mews was down for a
 	// whole window; 0 until then, and again after Mews answered.
 	var probe time.Duration
+	queue := "" // the stay's own
+	if workflow.GetVersion(ctx, mewsQueuePerBranch, workflow.DefaultVersion, 1) == 1 {
+		queue = lifecycle.MewsTaskQueue(s.guest.BranchID)
+	}
 	for {
 		window := 2 * time.Hour
 		if probe > 0 {
 			window = mewsProbeWindow
 		}
 		ctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			Summary:             "Update the guest and their document in Mews",
+			Summary: "Update the guest and their document in Mews",
+			// The branch's queue paces Mews calls at its access token's
+			// limit for every worker together (activities.MewsRate).
+			TaskQueue:           queue,
 			StartToCloseTimeout: 2 * time.Minute,
 			// The activity heartbeats with each call and while a call waits
 			// out a fault, carrying what it has done to the next attempt.

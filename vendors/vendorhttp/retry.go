@@ -50,8 +50,12 @@ func (b Backoff) run(ctx context.Context, f func(context.Context) error, again f
 		d := jitter(wait)
 		if ve.RetryAfter > 0 {
 			// A little over what the vendor asked, so that callers told
-			// the same moment do not all arrive in the same instant.
+			// the same moment do not all arrive in the same instant; but
+			// a Retry-After that fits in what is left is always waited out.
 			d = max(d, ve.RetryAfter+jitter(ve.RetryAfter/10))
+			if left := b.Within - waited; b.Within > 0 && ve.RetryAfter <= left {
+				d = min(d, left)
+			}
 		}
 		if b.Within > 0 && waited+d > b.Within {
 			return err

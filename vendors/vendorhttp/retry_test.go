@@ -191,3 +191,22 @@ func TestWaitingCallHeartbeats(t *testing.T) {
 }
 
 func asError(err error, target **vendorhttp.Error) bool { return errors.As(err, target) }
+
+// Mews' window is 30 s, so its Retry-After can ask for the whole bound of
+// the call's retries: that one is still waited out inside the call.
+func TestRetryAfterOfTheWholeBoundIsWaitedOut(t *testing.T) {
+	cl, served, _ := faulty(t, func(n int32, w http.ResponseWriter) bool {
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return true
+		}
+		return false
+	})
+	b := fast
+	b.Within = time.Second
+	cl.Retry = &b
+	if err := cl.Do(context.Background(), read); err != nil || served.Load() != 2 {
+		t.Errorf("err %v after %d calls; want the call retried after its Retry-After", err, served.Load())
+	}
+}
