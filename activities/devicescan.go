@@ -44,6 +44,7 @@ func (a *Passcreator) RecordDeviceScan(ctx context.Context, in RecordDeviceScanI
 	}
 	scan := outlet.scan(in.Scan.Barcode, in.At)
 	scan.Value = &in.Scan.Value
+	ctx = vendorCalls(ctx, nil)
 
 	earlier, err := a.Client.AllAppScans(ctx, in.Scan.AppConfigurationID, in.At.Add(-recordedLookback), a.Location)
 	if err != nil {

@@ -51,8 +51,33 @@ type UpdateMewsResult struct {
 
 // UpdateMews finds the guest's Mews customer or adds one, fills the fields
 // Mews leaves empty without overwriting what the hotel typed, and adds the
-// identity document or brings the matching one up to date. It looks before
-// every write, so a retry after a lost answer writes nothing twice.
+// identity document or brings the matching one up to date.
+//
+// Mews calls for a new guest: three. customers/getAll by the marker, which
+// proves whether guestflow added this guest already, with the customer's
+// documents in the same answer (Extent Documents); customers/add, where
+// Mews itself refuses a second customer with the guest's e-mail, which
+// finds the hotel's own profile of the guest; identityDocuments/add,
+// without reading the documents of a customer just added (it has none). A
+// returning guest linked by PassportScan's PMS id: the lookup by that id
+// (with documents), then customers/update and a document write only where
+// something is missing or changed. The calls beyond these, each only when
+// its reason arises:
+//   - customers/getAll by the marker after the PMS id found nothing;
+//   - customers/getAll by name (kept with the birth date) for a guest
+//     without an e-mail, whom the add's e-mail check cannot find;
+//   - customers/getAll by e-mail when customers/add is refused because
+//     another customer holds it (the hotel's profile: a returning guest);
+//   - customers/getAll by id of a merge target, per merged customer found;
+//   - the marker lookup again after an add whose answer was lost (did Mews
+//     add it?), identityDocuments/getAll after a document add whose answer
+//     was lost, or on a retry that does not know the documents;
+//   - a second customers/update without the e-mail, when Mews refuses the
+//     e-mail because another customer holds it.
+//
+// What an attempt has done (the customer found or added and filled, a
+// document add sent) is carried to the next attempt in its heartbeat
+// details, so a retry starts where the last attempt stopped.
 func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsResult, error) {
 	c, ok := a.Branches[in.BranchID]
 	if !ok {
@@ -62,66 +87,188 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 	if err != nil {
 		return UpdateMewsResult{}, err
 	}
-	var res UpdateMewsResult
+	p := resumeMews(ctx)
+	ctx = vendorCalls(ctx, func() any { return p })
+	logger := activity.GetLogger(ctx)
 
-	customer, err := a.findCustomer(ctx, c, in)
-	if err != nil {
-		return res, vendorFailure(err)
-	}
-	if customer == nil {
-		if customer, err = a.addCustomer(ctx, c, in); err != nil {
-			return res, vendorFailure(err)
-		}
-		res.CustomerAdded = true
-	} else {
-		changes := rules.FillEmpty(profileOf(customer), in.Profile)
-		if !changes.IsEmpty() {
-			_, err := c.UpdateCustomer(ctx, updateOf(customer, changes))
-			// Another customer holds the guest's e-mail (Mews refuses a
-			// second with 403): fill the rest, leave the e-mail where it is.
-			if vendorhttp.IsStatus(err, http.StatusForbidden) && changes.Email != nil {
-				changes.Email = nil
-				if !changes.IsEmpty() {
-					_, err = c.UpdateCustomer(ctx, updateOf(customer, changes))
-				} else {
-					err = nil
-				}
-			}
-			if err != nil {
-				return res, vendorFailure(err)
-			}
-			res.FieldsFilled = changes.Fields()
-		}
-	}
-	res.CustomerID = customer.ID
-	activity.GetLogger(ctx).Info("Mews customer ready", "mews_customer_id", customer.ID, "added", res.CustomerAdded, "fields_filled", res.FieldsFilled)
-
-	docs, err := c.AllIdentityDocuments(ctx, mews.GetIdentityDocumentsRequest{CustomerIDs: []string{customer.ID}})
-	if err != nil {
-		return res, vendorFailure(err)
-	}
-	want := documentOf(customer.ID, docType, in.Document)
-	existing := matchDocument(docs, want)
-	switch {
-	case existing == nil:
-		added, err := c.AddIdentityDocuments(ctx, mews.AddIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentParameters{want}})
+	// The customer's documents, when this attempt knows them: from the
+	// lookup's answer, or none for a customer just added.
+	var docs []mews.IdentityDocument
+	docsKnown := false
+	if !p.CustomerReady {
+		customer, found, err := a.readyCustomer(ctx, c, in)
 		if err != nil {
-			return res, vendorFailure(err)
+			return p.Result, vendorFailure(err)
 		}
-		if len(added) == 1 {
-			res.DocumentID = added[0].ID
-		}
-		res.DocumentAdded = true
-	default:
-		res.DocumentID = existing.ID
-		if upd, changed := documentUpdate(*existing, want); changed {
-			if _, err := c.UpdateIdentityDocuments(ctx, mews.UpdateIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentUpdate{upd}}); err != nil {
-				return res, vendorFailure(err)
+		p.Result.CustomerID, p.Result.CustomerAdded = customer.ID, found.added
+		if !found.added {
+			if p.Result.FieldsFilled, err = fillEmpty(ctx, c, customer, in.Profile); err != nil {
+				return p.Result, vendorFailure(err)
 			}
-			res.DocumentUpdate = true
+		}
+		docs, docsKnown = found.docs, true
+		p.CustomerReady = true
+		progressed(ctx, p)
+		logger.Info("Mews customer ready", "mews_customer_id", customer.ID, "added", p.Result.CustomerAdded, "fields_filled", p.Result.FieldsFilled)
+	} else if p.Result.CustomerAdded && !p.DocumentAddSent {
+		docsKnown = true // added by an earlier attempt, and no document sent to it since
+	}
+
+	want := documentOf(p.Result.CustomerID, docType, in.Document)
+	for {
+		if !docsKnown || p.DocumentAddSent {
+			if docs, err = c.AllIdentityDocuments(ctx, mews.GetIdentityDocumentsRequest{CustomerIDs: []string{p.Result.CustomerID}}); err != nil {
+				return p.Result, vendorFailure(err)
+			}
+			docsKnown = true
+		}
+		if existing := matchDocument(docs, want); existing != nil {
+			p.Result.DocumentID = existing.ID
+			if p.DocumentAddSent && sameDocument(*existing, want) {
+				p.Result.DocumentAdded = true // the add whose answer was lost
+				return p.Result, nil
+			}
+			if upd, changed := documentUpdate(*existing, want); changed {
+				if _, err := c.UpdateIdentityDocuments(ctx, mews.UpdateIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentUpdate{upd}}); err != nil {
+					return p.Result, vendorFailure(err)
+				}
+				p.Result.DocumentUpdate = true
+			}
+			return p.Result, nil
+		}
+		lostBefore := p.DocumentAddSent
+		p.DocumentAddSent = true
+		progressed(ctx, p)
+		added, err := c.AddIdentityDocuments(ctx, mews.AddIdentityDocumentsRequest{IdentityDocuments: []mews.IdentityDocumentParameters{want}})
+		switch {
+		case err == nil:
+			if len(added) == 1 {
+				p.Result.DocumentID = added[0].ID
+			}
+			p.Result.DocumentAdded = true
+			return p.Result, nil
+		case vendorhttp.OutcomeUnknown(err) && !lostBefore:
+			// Mews may hold it now: read the documents before sending it again.
+			logger.Info("Mews document add answer lost; looking before adding again", "mews_customer_id", p.Result.CustomerID)
+			continue
+		case !vendorhttp.OutcomeUnknown(err):
+			p.DocumentAddSent = false // Mews did not add it
+		}
+		return p.Result, vendorFailure(err)
+	}
+}
+
+// mewsProgress is what an UpdateMews attempt has done, in its heartbeat
+// details for the next attempt.
+type mewsProgress struct {
+	Result UpdateMewsResult `json:"result"`
+	// CustomerReady: Result.CustomerID is the guest's customer, found or
+	// added, with its empty fields filled.
+	CustomerReady bool `json:"customerReady"`
+	// DocumentAddSent: an identityDocuments/add was sent whose answer did
+	// not arrive; the customer's documents are read before another is.
+	DocumentAddSent bool `json:"documentAddSent"`
+}
+
+// resumeMews is the progress the previous attempt recorded, or none.
+func resumeMews(ctx context.Context) *mewsProgress {
+	p := &mewsProgress{}
+	if !activity.IsActivity(ctx) || !activity.HasHeartbeatDetails(ctx) {
+		return p
+	}
+	if err := activity.GetHeartbeatDetails(ctx, p); err != nil {
+		// Starting over is safe, only dearer: every write is looked for first.
+		activity.GetLogger(ctx).Warn("previous attempt's progress unreadable; starting over", "error", err)
+		return &mewsProgress{}
+	}
+	activity.GetLogger(ctx).Info("resuming the Mews update", "mews_customer_id", p.Result.CustomerID,
+		"customer_ready", p.CustomerReady, "document_add_sent", p.DocumentAddSent)
+	return p
+}
+
+// progressed records p at once, so that it outlives a failure of the next call.
+func progressed(ctx context.Context, p *mewsProgress) {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, p)
+	}
+}
+
+// foundCustomer is how readyCustomer came by the customer.
+type foundCustomer struct {
+	added bool                    // guestflow added it, in this attempt or one whose answer was lost
+	docs  []mews.IdentityDocument // the customer's documents (none when added)
+}
+
+// readyCustomer finds the guest's customer or adds it (see UpdateMews for
+// the calls). The customers/getAll filters narrow each other (the document
+// gives no "marker OR e-mail"), so each way of finding the guest is a call
+// of its own, and only those the guest's data needs are made.
+func (a *Mews) readyCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, foundCustomer, error) {
+	var lookups []customerLookup
+	if mewsID.MatchString(in.PMSGuestID) {
+		// The PMS names the guest's customer; guestflow never added one for
+		// a guest it finds there.
+		lookups = append(lookups, pmsLookup(in))
+	}
+	lookups = append(lookups, markerLookup(in))
+	if strings.TrimSpace(in.Profile.Email) == "" && hasNameAndBirth(in.Profile) {
+		// Without an e-mail, Mews' own check in customers/add cannot find
+		// the hotel's profile of the guest: look for it by name and birth.
+		lookups = append(lookups, nameLookup(in))
+	}
+	for _, l := range lookups {
+		cu, docs, err := a.lookUp(ctx, c, l)
+		if err != nil || cu != nil {
+			return cu, foundCustomer{docs: docs}, err
 		}
 	}
-	return res, nil
+	for checked := false; ; checked = true {
+		added, err := c.AddCustomer(ctx, addOf(in))
+		switch {
+		case err == nil:
+			return added, foundCustomer{added: true}, nil
+		case vendorhttp.IsStatus(err, http.StatusForbidden) && strings.TrimSpace(in.Profile.Email) != "":
+			// Someone (the hotel, most likely) holds this e-mail already:
+			// Mews refuses a second customer with it, so use that one.
+			existing, docs, ferr := a.lookUp(ctx, c, emailLookup(in))
+			if ferr == nil && existing != nil {
+				return existing, foundCustomer{docs: docs}, nil
+			}
+			return nil, foundCustomer{}, err
+		case vendorhttp.OutcomeUnknown(err) && !checked:
+			// Mews may have added it: look before adding again.
+			activity.GetLogger(ctx).Info("Mews customer add answer lost; looking before adding again")
+			cu, docs, ferr := a.lookUp(ctx, c, markerLookup(in))
+			if ferr != nil || cu != nil {
+				return cu, foundCustomer{added: true, docs: docs}, ferr
+			}
+			continue
+		}
+		return nil, foundCustomer{}, err
+	}
+}
+
+// fillEmpty fills the customer's empty fields from the profile and returns
+// which it filled.
+func fillEmpty(ctx context.Context, c *mews.Client, customer *mews.Customer, p rules.Profile) ([]string, error) {
+	changes := rules.FillEmpty(profileOf(customer), p)
+	if changes.IsEmpty() {
+		return nil, nil
+	}
+	_, err := c.UpdateCustomer(ctx, updateOf(customer, changes))
+	// Another customer holds the guest's e-mail (Mews refuses a second
+	// with 403): fill the rest, leave the e-mail where it is.
+	if vendorhttp.IsStatus(err, http.StatusForbidden) && changes.Email != nil {
+		changes.Email = nil
+		if changes.IsEmpty() {
+			return nil, nil
+		}
+		_, err = c.UpdateCustomer(ctx, updateOf(customer, changes))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return changes.Fields(), nil
 }
 
 // documentType is the Mews type of a verified document's PassportScan code.
@@ -142,140 +289,124 @@ func (a *Mews) documentType(ctx context.Context, code rules.DocumentType) (mews.
 // holds one only when the branch's PMS link is Mews.
 var mewsID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// findCustomer looks for the guest, most certain match first: the customer
-// guestflow added earlier (its marker), the PMS link, the e-mail, and last
-// the full name with the birth date. A name alone is never enough.
-func (a *Mews) findCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
-	for _, l := range customerLookups(in) {
-		cu, err := a.lookUp(ctx, c, l)
-		if err != nil || cu != nil {
-			return cu, err
-		}
-	}
-	return nil, nil
-}
-
-// customerLookup is one way of finding the guest: the filter Mews is sent,
-// and the test each customer it answers must pass, since a server that
-// ignores or widens a filter must never hand guestflow another guest's
-// profile to fill.
+// customerLookup is one customers/getAll: the filter Mews is sent, and the
+// test each customer it answers must pass, since a server that ignores or
+// widens a filter must never hand guestflow another guest's profile to fill.
 type customerLookup struct {
 	name    string // for logs: which lookup, never its values
 	req     mews.GetCustomersRequest
 	matches func(mews.Customer) bool
 }
 
-// customerLookups are the lookups the guest's data allows, in findCustomer's
-// order.
-func customerLookups(in UpdateMewsInput) []customerLookup {
+func same(a string, b *string) bool {
+	return b != nil && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(*b))
+}
+
+// pmsLookup finds the customer PassportScan links the guest to.
+func pmsLookup(in UpdateMewsInput) customerLookup {
+	return customerLookup{name: "pms_guest_id", req: mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}},
+		matches: func(cu mews.Customer) bool { return same(in.PMSGuestID, &cu.ID) }}
+}
+
+// markerLookup finds the customer guestflow added for this stay: the
+// lookup that proves whether an earlier add arrived.
+func markerLookup(in UpdateMewsInput) customerLookup {
+	return customerLookup{name: "marker", req: mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}},
+		matches: func(cu mews.Customer) bool { return same(in.Marker, cu.LoyaltyCode) }}
+}
+
+func emailLookup(in UpdateMewsInput) customerLookup {
+	return customerLookup{name: "email", req: mews.GetCustomersRequest{Emails: []string{in.Profile.Email}},
+		matches: func(cu mews.Customer) bool { return same(in.Profile.Email, cu.Email) }}
+}
+
+// nameLookup finds the hotel's profile of the guest by full name and birth
+// date; a name alone is never enough.
+func nameLookup(in UpdateMewsInput) customerLookup {
 	p := in.Profile
-	same := func(a string, b *string) bool {
-		return b != nil && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(*b))
-	}
-	ls := []customerLookup{{
-		name:    "marker",
-		req:     mews.GetCustomersRequest{LoyaltyCodes: []string{in.Marker}},
-		matches: func(cu mews.Customer) bool { return same(in.Marker, cu.LoyaltyCode) },
-	}}
-	if mewsID.MatchString(in.PMSGuestID) {
-		ls = append(ls, customerLookup{
-			name:    "pms_guest_id",
-			req:     mews.GetCustomersRequest{CustomerIDs: []string{in.PMSGuestID}},
-			matches: func(cu mews.Customer) bool { return same(in.PMSGuestID, &cu.ID) },
-		})
-	}
-	if strings.TrimSpace(p.Email) != "" {
-		ls = append(ls, customerLookup{
-			name:    "email",
-			req:     mews.GetCustomersRequest{Emails: []string{p.Email}},
-			matches: func(cu mews.Customer) bool { return same(p.Email, cu.Email) },
-		})
-	}
-	if strings.TrimSpace(p.FirstName) != "" && strings.TrimSpace(p.LastName) != "" && p.BirthDate != nil {
-		ls = append(ls, customerLookup{
-			name: "name_and_birth_date",
-			req:  mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}},
-			matches: func(cu mews.Customer) bool {
-				return same(p.FirstName, cu.FirstName) && same(p.LastName, &cu.LastName) &&
-					cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
-			},
-		})
-	}
-	return ls
+	return customerLookup{name: "name_and_birth_date", req: mews.GetCustomersRequest{FirstNames: []string{p.FirstName}, LastNames: []string{p.LastName}},
+		matches: func(cu mews.Customer) bool {
+			return same(p.FirstName, cu.FirstName) && same(p.LastName, &cu.LastName) &&
+				cu.BirthDate != nil && cu.BirthDate.String() == p.BirthDate.String()
+		}}
+}
+
+func hasNameAndBirth(p rules.Profile) bool {
+	return strings.TrimSpace(p.FirstName) != "" && strings.TrimSpace(p.LastName) != "" && p.BirthDate != nil
 }
 
 // maxMergeHops bounds how far a chain of merged customers is followed.
 const maxMergeHops = 5
 
 // lookUp returns the first customer Mews answers to l that really matches
-// it, followed to the customer it was merged into; nil when there is none.
-// Inactive customers are asked for too, so that one merged away is found
-// whether or not Mews keeps it active, and then skipped unless merged.
-func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*mews.Customer, error) {
-	found, err := a.matching(ctx, c, l)
+// it, followed to the customer it was merged into, with that
+// customer's documents; nil when there is none. Inactive customers are
+// asked for too, so that one merged away is found whether or not Mews
+// keeps it active, and then skipped unless merged.
+func (a *Mews) lookUp(ctx context.Context, c *mews.Client, l customerLookup) (*mews.Customer, []mews.IdentityDocument, error) {
+	page, err := c.AllCustomers(ctx, withInactive(l.req))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	for i := range found {
-		cu := &found[i]
+	logger := activity.GetLogger(ctx)
+	var ignored []string
+	for i := range page.Customers {
+		if !l.matches(page.Customers[i]) {
+			ignored = append(ignored, page.Customers[i].ID)
+			continue
+		}
+		cu, docs := &page.Customers[i], page.Documents
 		for hop := 0; cu != nil && cu.MergeTargetID != nil; hop++ {
 			if hop == maxMergeHops {
-				activity.GetLogger(ctx).Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", found[i].ID)
+				logger.Warn("Mews customer merges too deep; ignored", "lookup", l.name, "mews_customer_id", page.Customers[i].ID)
 				cu = nil
 				break
 			}
 			from, target := cu.ID, *cu.MergeTargetID
-			targets, err := a.matching(ctx, c, customerLookup{
-				name:    "merge_target",
-				req:     mews.GetCustomersRequest{CustomerIDs: []string{target}},
-				matches: func(t mews.Customer) bool { return strings.EqualFold(t.ID, target) },
-			})
+			targets, err := c.AllCustomers(ctx, withInactive(mews.GetCustomersRequest{CustomerIDs: []string{target}}))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			cu = nil
-			if len(targets) > 0 {
-				cu = &targets[0]
+			cu, docs = nil, targets.Documents
+			for j := range targets.Customers {
+				if strings.EqualFold(targets.Customers[j].ID, target) {
+					cu = &targets.Customers[j]
+					break
+				}
 			}
-			activity.GetLogger(ctx).Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
+			logger.Info("Mews customer was merged; following it", "mews_customer_id", from, "merge_target_found", cu != nil)
 		}
 		if cu != nil && cu.IsActive {
-			return cu, nil
-		}
-	}
-	return nil, nil
-}
-
-// matching returns the customers, active or not, that Mews answers to l
-// and that really match it; the others are logged by id and dropped.
-func (a *Mews) matching(ctx context.Context, c *mews.Client, l customerLookup) ([]mews.Customer, error) {
-	page, err := c.AllCustomers(ctx, withInactive(l.req))
-	if err != nil {
-		return nil, err
-	}
-	var found []mews.Customer
-	var ignored []string
-	for _, cu := range page.Customers {
-		if l.matches(cu) {
-			found = append(found, cu)
-		} else {
-			ignored = append(ignored, cu.ID)
+			return cu, documentsOf(docs, cu.ID), nil
 		}
 	}
 	if len(ignored) > 0 {
-		activity.GetLogger(ctx).Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
+		logger.Warn("Mews answered customers that do not match the lookup; ignored", "lookup", l.name,
 			"ignored", len(ignored), "mews_customer_ids", ignored[:min(len(ignored), 10)])
 	}
-	return found, nil
+	return nil, nil, nil
 }
 
+// documentsOf keeps the documents of one customer.
+func documentsOf(docs []mews.IdentityDocument, customerID string) []mews.IdentityDocument {
+	var out []mews.IdentityDocument
+	for _, d := range docs {
+		if strings.EqualFold(d.CustomerID, customerID) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// withInactive asks for active and deleted customers, with their documents.
 func withInactive(req mews.GetCustomersRequest) mews.GetCustomersRequest {
-	req.Extent = mews.CustomerExtent{Customers: true}
+	req.Extent = mews.CustomerExtent{Customers: true, Documents: true}
 	req.ActivityStates = []string{mews.ActivityActive, mews.ActivityDeleted}
 	return req
 }
 
-func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInput) (*mews.Customer, error) {
+// addOf is the customers/add of the guest, marked as guestflow's.
+func addOf(in UpdateMewsInput) mews.AddCustomerRequest {
 	p := in.Profile
 	req := mews.AddCustomerRequest{
 		FirstName:       p.FirstName,
@@ -295,19 +426,7 @@ func (a *Mews) addCustomer(ctx context.Context, c *mews.Client, in UpdateMewsInp
 	if !p.Address.IsEmpty() {
 		req.Address = addressOf(p.Address)
 	}
-	added, err := c.AddCustomer(ctx, req)
-	if err == nil {
-		return added, nil
-	}
-	// Someone (the hotel, or our own earlier attempt) holds this e-mail
-	// already: Mews refuses a second customer with it, so use that one.
-	if vendorhttp.IsStatus(err, http.StatusForbidden) && p.Email != "" {
-		existing, ferr := a.findCustomer(ctx, c, in)
-		if ferr == nil && existing != nil {
-			return existing, nil
-		}
-	}
-	return nil, err
+	return req
 }
 
 func profileOf(c *mews.Customer) rules.Profile {
@@ -405,6 +524,12 @@ func matchDocument(docs []mews.IdentityDocument, want mews.IdentityDocumentParam
 		}
 	}
 	return sameType
+}
+
+// sameDocument reports whether Mews' document is the one want describes.
+func sameDocument(have mews.IdentityDocument, want mews.IdentityDocumentParameters) bool {
+	_, changed := documentUpdate(have, want)
+	return have.Type == want.Type && !changed
 }
 
 func normaliseNumber(n string) string {

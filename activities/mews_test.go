@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/guestflow/guestflow/rules"
 	"github.com/guestflow/guestflow/vendors/mews"
 	mewssandbox "github.com/guestflow/guestflow/vendors/mews/sandbox"
+	"github.com/guestflow/guestflow/vendors/sandboxkit"
+	"github.com/guestflow/guestflow/vendors/vendorhttp"
 )
 
 const (
@@ -52,10 +55,14 @@ func mewsInput() UpdateMewsInput {
 	}
 }
 
+// fastRetries is vendorhttp.InActivity's shape with waits short enough for a test.
+var fastRetries = vendorhttp.Backoff{First: time.Millisecond, Max: 4 * time.Millisecond, Attempts: 4, Within: time.Second}
+
 func newMews(t *testing.T, h http.Handler) *Mews {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c := mews.New(mews.Options{BaseURL: srv.URL, ClientToken: mewsClientToken, AccessToken: mewsAccess, Timeout: 5 * time.Second})
+	c := mews.New(mews.Options{BaseURL: srv.URL, ClientToken: mewsClientToken, AccessToken: mewsAccess, Timeout: 5 * time.Second,
+		Retry: &fastRetries})
 	return &Mews{Branches: map[string]*mews.Client{"rome": c}}
 }
 
@@ -71,17 +78,21 @@ func runUpdateMews(t *testing.T, a *Mews, in UpdateMewsInput) (UpdateMewsResult,
 	return res, err
 }
 
-// An attempt whose answer was lost after Mews added the customer and the
-// document is retried by Temporal; the retry finds both and adds nothing.
+// An add whose answer was lost after Mews acted is not sent again blindly:
+// the activity looks (the marker lookup, the documents) and finds what the
+// add wrote, within the same attempt.
 func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
-	for _, path := range []string{"customers/add", "identityDocuments/add"} {
-		t.Run(path, func(t *testing.T) {
+	for _, tc := range []struct {
+		path  string
+		calls []string
+	}{
+		{"customers/add", []string{"customers/getAll", "customers/add", "customers/getAll", "identityDocuments/add"}},
+		{"identityDocuments/add", []string{"customers/getAll", "customers/add", "identityDocuments/add", "identityDocuments/getAll"}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
 			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
-			a := newMews(t, loseAnswers(sb, path, 1))
+			a := newMews(t, loseAnswers(sb, tc.path, 1))
 
-			if _, err := runUpdateMews(t, a, mewsInput()); err == nil {
-				t.Fatal("the first attempt lost its answer and must fail")
-			}
 			res, err := runUpdateMews(t, a, mewsInput())
 			if err != nil {
 				t.Fatal(err)
@@ -92,8 +103,139 @@ func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
 			if n := len(sb.Documents(mewsAccess)); n != 1 {
 				t.Errorf("Mews holds %d documents, want 1", n)
 			}
+			if res.CustomerID == "" || res.DocumentID == "" || !res.CustomerAdded || !res.DocumentAdded {
+				t.Errorf("result %+v", res)
+			}
+			if got := mewsCalls(sb); !slices.Equal(got, tc.calls) {
+				t.Errorf("Mews calls %v, want %v", got, tc.calls)
+			}
+		})
+	}
+}
+
+// mewsCalls lists the operations the sandbox served, in order.
+func mewsCalls(sb *mewssandbox.Server) []string {
+	var out []string
+	for _, c := range sb.Calls() {
+		out = append(out, strings.TrimPrefix(c.Path, "/api/connector/v1/"))
+	}
+	return out
+}
+
+// The Mews calls of each kind of guest, exactly: three for a new guest,
+// the gaps only for a returning one; see UpdateMews for each extra.
+func TestUpdateMewsCallsPerGuest(t *testing.T) {
+	const returningID = "0b4a2c9e-3f1d-4e5a-9b8c-7d6e5f4a3b2c"
+	hotelProfile := func(phone *string) mewssandbox.Customer {
+		return mewssandbox.Customer{ID: returningID, FirstName: ptr("Anna"), LastName: "Rossi", Email: ptr("anna@example.com"),
+			Phone: phone, BirthDate: ptr("1980-05-01")}
+	}
+	passport := func(customerID string) mewssandbox.IdentityDocument {
+		return mewssandbox.IdentityDocument{CustomerID: customerID, Type: "Passport", Number: "YA1234567",
+			ExpirationDate: ptr("2030-01-09"), IssuingCountryCode: ptr("IT")}
+	}
+	for _, tc := range []struct {
+		name   string
+		seed   func(sb *mewssandbox.Server)
+		input  func(in *UpdateMewsInput)
+		faults sandboxkit.Faults
+		calls  []string
+	}{{
+		name:  "new guest",
+		calls: []string{"customers/getAll", "customers/add", "identityDocuments/add"},
+	}, {
+		name:  "new guest without e-mail: looked for by name and birth date",
+		input: func(in *UpdateMewsInput) { in.Profile.Email = "" },
+		calls: []string{"customers/getAll", "customers/getAll", "customers/add", "identityDocuments/add"},
+	}, {
+		name:   "new guest, Mews briefly unavailable: retried inside the call",
+		faults: sandboxkit.Faults{Unavailable: 2},
+		calls:  []string{"customers/getAll", "customers/getAll", "customers/getAll", "customers/add", "identityDocuments/add"},
+	}, {
+		name: "returning guest linked by the PMS, nothing missing",
+		seed: func(sb *mewssandbox.Server) {
+			sb.AddCustomer(mewsAccess, hotelProfile(ptr("+393471234567")))
+			sb.AddDocument(mewsAccess, passport(returningID))
+		},
+		input: func(in *UpdateMewsInput) { in.PMSGuestID = returningID },
+		calls: []string{"customers/getAll"},
+	}, {
+		name:  "returning guest linked by the PMS, phone and document missing",
+		seed:  func(sb *mewssandbox.Server) { sb.AddCustomer(mewsAccess, hotelProfile(nil)) },
+		input: func(in *UpdateMewsInput) { in.PMSGuestID = returningID },
+		calls: []string{"customers/getAll", "customers/update", "identityDocuments/add"},
+	}, {
+		name:  "returning guest found by the e-mail Mews refuses to add twice",
+		seed:  func(sb *mewssandbox.Server) { sb.AddCustomer(mewsAccess, hotelProfile(ptr("+393471234567"))) },
+		calls: []string{"customers/getAll", "customers/add", "customers/getAll", "identityDocuments/add"},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+			if tc.seed != nil {
+				tc.seed(sb)
+			}
+			sb.SetFaults(tc.faults)
+			in := mewsInput()
+			if tc.input != nil {
+				tc.input(&in)
+			}
+			res, err := runUpdateMews(t, newMews(t, sb), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := mewsCalls(sb); !slices.Equal(got, tc.calls) {
+				t.Errorf("Mews calls %v, want %v", got, tc.calls)
+			}
+			if n := len(sb.Customers(mewsAccess)); n != 1 || len(sb.Documents(mewsAccess)) != 1 {
+				t.Errorf("Mews holds %d customers and %d documents, want 1 and 1", n, len(sb.Documents(mewsAccess)))
+			}
 			if res.CustomerID == "" || res.DocumentID == "" {
 				t.Errorf("result %+v", res)
+			}
+		})
+	}
+}
+
+// A retry starts where the previous attempt stopped: the customer it added
+// is not looked for again, and a document add whose answer was lost is
+// looked for before it is sent again.
+func TestUpdateMewsResumesFromTheLastAttempt(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		docSent    bool
+		docWritten bool
+		calls      []string
+	}{
+		{"customer added, no document sent", false, false, []string{"identityDocuments/add"}},
+		{"document add sent, and written", true, true, []string{"identityDocuments/getAll"}},
+		{"document add sent, not written", true, false, []string{"identityDocuments/getAll", "identityDocuments/add"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
+			in := mewsInput()
+			id := sb.AddCustomer(mewsAccess, mewssandbox.Customer{LastName: "Rossi", FirstName: ptr("Anna"), LoyaltyCode: ptr(in.Marker)})
+			if tc.docWritten {
+				sb.AddDocument(mewsAccess, mewssandbox.IdentityDocument{CustomerID: id, Type: "Passport", Number: "YA1234567",
+					ExpirationDate: ptr("2030-01-09"), IssuingCountryCode: ptr("IT")})
+			}
+			a := newMews(t, sb)
+			var env testsuite.WorkflowTestSuite
+			ae := env.NewTestActivityEnvironment()
+			ae.RegisterActivity(a)
+			ae.SetHeartbeatDetails(mewsProgress{Result: UpdateMewsResult{CustomerID: id, CustomerAdded: true}, CustomerReady: true, DocumentAddSent: tc.docSent})
+			v, err := ae.ExecuteActivity(a.UpdateMews, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res UpdateMewsResult
+			if err := v.Get(&res); err != nil {
+				t.Fatal(err)
+			}
+			if got := mewsCalls(sb); !slices.Equal(got, tc.calls) {
+				t.Errorf("Mews calls %v, want %v", got, tc.calls)
+			}
+			if docs := sb.Documents(mewsAccess); len(docs) != 1 || res.CustomerID != id || !res.DocumentAdded {
+				t.Errorf("documents %d, result %+v", len(docs), res)
 			}
 		})
 	}

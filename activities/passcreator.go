@@ -83,6 +83,7 @@ func (a *Passcreator) SyncScans(ctx context.Context, in SyncScansInput) (SyncSca
 	if !ok {
 		return res, invalidInput("app configuration " + in.AppConfigurationID + " belongs to no configured branch")
 	}
+	ctx = vendorCalls(ctx, nil)
 	cfg, err := a.Client.GetAppConfiguration(ctx, in.AppConfigurationID)
 	if err != nil {
 		return res, vendorFailure(err)

@@ -99,6 +99,7 @@ func (a *PassportScan) FetchArrivals(ctx context.Context, in PollArrivalsInput) 
 		// would find the first one's changes already taken.
 		return res, invalidInput("a change poll reads one date; read several in full")
 	}
+	ctx = vendorCalls(ctx, nil)
 	heartbeat := func(page int) { activity.RecordHeartbeat(ctx, page) }
 	for _, date := range in.Dates {
 		var reservations []passportscan.Reservation

@@ -53,7 +53,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 	pc := &Passcreator{
 		Client: passcreator.New(passcreator.Options{
 			APIKey: cfg.Passcreator.APIKey.Value(), BaseURL: cfg.Passcreator.BaseURL,
-			HTTP: httpClient, Metrics: metrics, Logger: logger,
+			HTTP: httpClient, Metrics: metrics, Logger: logger, Retry: &vendorhttp.InActivity,
 		}),
 		Location: cfg.Passcreator.Location,
 		Temporal: tc,
@@ -72,14 +72,14 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 	reg.MustRegister(pacerWait)
 	base := mews.New(mews.Options{
 		BaseURL: cfg.Mews.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
-		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName,
+		ClientToken: cfg.Mews.ClientToken.Value(), ClientName: ClientName, Retry: &vendorhttp.InActivity,
 	})
 	for _, id := range cfg.BranchIDs {
 		b := cfg.Branches[id]
 		rules := BranchRules(b)
 		ps.Branches[id] = passportscan.New(passportscan.Options{
 			APIKey: b.PassportScanAPIKey.Value(), AccountID: b.PassportScanAccountID,
-			BaseURL: cfg.PassportScan.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger,
+			BaseURL: cfg.PassportScan.BaseURL, HTTP: httpClient, Metrics: metrics, Logger: logger, Retry: &vendorhttp.InActivity,
 		})
 		ps.Rules[id] = rules
 		m.Branches[id] = base.ForEnterprise(b.MewsAccessToken.Value())
@@ -133,6 +133,53 @@ func BranchRules(b *config.Branch) lifecycle.BranchRules {
 		DepartureGrace:        b.Rules.DepartureGrace.Duration,
 		PushMessage:           b.Rules.PushMessage,
 	}
+}
+
+// RegisterMews registers the activities of a branch's Mews task queue
+// (lifecycle.MewsTaskQueue). Register has them on the main queue too, for
+// stays recorded before mews-queue-per-branch.
+func (s *Set) RegisterMews(r worker.ActivityRegistry) {
+	r.RegisterActivity(s.Mews)
+}
+
+// MewsWorkers are this process's workers on the branches' Mews task queues,
+// not started yet; every process runs them with the same rate.
+func (s *Set) MewsWorkers(c client.Client, branchIDs []string) []worker.Worker {
+	var ws []worker.Worker
+	for _, id := range branchIDs {
+		w := worker.New(c, lifecycle.MewsTaskQueue(id), MewsWorkerOptions())
+		s.RegisterMews(w)
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// Mews allows 200 requests per access token in any 30 seconds.
+const (
+	mewsRequestsPerWindow = 200
+	mewsWindow            = 30 * time.Second
+	// mewsHeadroom leaves a tenth of the limit for the calls a guest needs
+	// beyond three (see activities.UpdateMews) and for calls retried inside
+	// an activity.
+	mewsHeadroom = 0.9
+	// mewsCallsPerActivity is what a new guest's UpdateMews sends.
+	mewsCallsPerActivity = 3
+)
+
+// MewsRate is a branch's Mews task queue rate, in activities per second for
+// all workers together: 0.9 x 200 requests / 30 s / 3 requests = 2 new
+// guests a second, 6 requests a second. The queue's partitions split the
+// rate between them but not the total, and Mews counts over 30 seconds, so
+// their bursts stay within its window.
+func MewsRate() float64 {
+	return mewsHeadroom * mewsRequestsPerWindow / mewsWindow.Seconds() / mewsCallsPerActivity
+}
+
+// MewsWorkerOptions are the options of every process's worker on a
+// branch's Mews task queue: the queue's rate, which every worker on it must
+// state alike (each poll sets it).
+func MewsWorkerOptions() worker.Options {
+	return worker.Options{TaskQueueActivitiesPerSecond: MewsRate()}
 }
 
 // RegisterPassquare registers the activities of the Passquare task queue.

@@ -246,7 +246,7 @@ bonus_percent = "5"
 	acts.Register(main)
 	pq := worker.New(c, lifecycle.PassquareTaskQueue, activities.PassquareWorkerOptions("expert"))
 	acts.RegisterPassquare(pq)
-	for _, w := range []worker.Worker{main, pq} {
+	for _, w := range append([]worker.Worker{main, pq}, acts.MewsWorkers(c, cfg.BranchIDs)...) {
 		if err := w.Start(); err != nil {
 			t.Fatal(err)
 		}

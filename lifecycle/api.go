@@ -25,6 +25,12 @@ const (
 	PassquareTaskQueue = "guestflow-passquare"
 )
 
+// MewsTaskQueue is the task queue of one branch's Mews activities. Mews
+// limits each access token, and a branch has one, so the queue's rate,
+// enforced by the Temporal server for every worker together, keeps the
+// branch within its limit however many workers run.
+func MewsTaskQueue(branchID string) string { return "guestflow-mews-" + branchID }
+
 // Workflow type names, as the Web UI and `temporal workflow list` show them.
 const (
 	StayWorkflowName    = "Stay"

@@ -48,11 +48,17 @@ func run(args []string) error {
 		return err
 	}
 	defer stays.Stop()
+	for _, w := range acts.MewsWorkers(p.Temporal, p.Config.BranchIDs) {
+		if err := w.Start(); err != nil {
+			return err
+		}
+		defer w.Stop()
+	}
 	pqCtx, pqStop := context.WithCancel(ctx)
 	passquareDone := runPassquare(pqCtx, p.Temporal, acts, p.Config.Passquare.Plan, checks["passquare"].Passed(), p.Logger)
 	defer func() { pqStop(); <-passquareDone }()
 
-	p.Logger.Info("worker started", "task_queues", []string{lifecycle.TaskQueue, lifecycle.PassquareTaskQueue},
+	p.Logger.Info("worker started", "task_queues", []string{lifecycle.TaskQueue, lifecycle.PassquareTaskQueue, lifecycle.MewsTaskQueue("<branch>")},
 		"branches", p.Config.BranchIDs, "ops_addr", *opsAddr)
 	gaugeCtx, gaugeStop := context.WithCancel(ctx)
 	gaugesDone := make(chan struct{})

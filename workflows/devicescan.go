@@ -30,8 +30,11 @@ func DeviceScan(ctx workflow.Context, in lifecycle.DeviceScan) (lifecycle.Device
 	// dates the scan takenIn and looks for it from before takenIn, so the
 	// look-back covers the run's whole life however long it lasts.
 	recordCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		Summary:                "Record the device's scan at Passcreator",
-		StartToCloseTimeout:    30 * time.Second,
+		Summary: "Record the device's scan at Passcreator",
+		// Room for a call retried inside the attempt (about 30 s at most),
+		// heartbeating while it waits.
+		StartToCloseTimeout:    2 * time.Minute,
+		HeartbeatTimeout:       time.Minute,
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,

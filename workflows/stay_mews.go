@@ -11,9 +11,28 @@ import (
 	"github.com/guestflow/guestflow/lifecycle"
 )
 
-// mewsUnavailableRetry is how long a stay waits, after Mews stayed down for
-// the whole retry window, before trying again by itself.
+// mewsUnavailableRetry is how long a stay recorded before mewsOutageProbe
+// waits, after Mews stayed down for the whole retry window, before trying
+// again by itself.
 const mewsUnavailableRetry = time.Hour
+
+// After Mews stayed down for the whole retry window, a stay probes it: one
+// short try (mewsProbeWindow) after mewsProbeFirst, the wait doubling up to
+// mewsProbeMax, so the guest moves on within minutes of Mews' recovery
+// rather than within the hour.
+const (
+	mewsProbeFirst  = 2 * time.Minute
+	mewsProbeMax    = 16 * time.Minute
+	mewsProbeWindow = 3 * time.Minute
+)
+
+// mewsQueuePerBranch marks stays whose Mews activities run on their
+// branch's Mews task queue; earlier ones ran them on the stay's queue.
+const mewsQueuePerBranch = "mews-queue-per-branch"
+
+// mewsOutageProbe marks stays that probe Mews after an outage; earlier ones
+// waited an hour between windows of two hours.
+const mewsOutageProbe = "mews-outage-probe"
 
 // mewsOutcome is how the Mews stage ended.
 type mewsOutcome int
@@ -30,13 +49,30 @@ const (
 // updateMews writes the guest and their document into the branch's Mews.
 // A refusal (400, 403) goes to staff with Mews' own message, and waits for
 // staff's retry or a rescan; a Mews that stays down for two hours goes to
-// staff too, and is retried hourly.
+// staff too, and is probed every few minutes until it answers.
 func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
+	// probe is the wait before the next probe once Mews was down for a
+	// whole window; 0 until then, and again after Mews answered.
+	var probe time.Duration
+	queue := "" // the stay's own
+	if workflow.GetVersion(ctx, mewsQueuePerBranch, workflow.DefaultVersion, 1) == 1 {
+		queue = lifecycle.MewsTaskQueue(s.guest.BranchID)
+	}
 	for {
+		window := 2 * time.Hour
+		if probe > 0 {
+			window = mewsProbeWindow
+		}
 		ctx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			Summary:                "Update the guest and their document in Mews",
-			StartToCloseTimeout:    2 * time.Minute,
-			ScheduleToCloseTimeout: 2 * time.Hour,
+			Summary: "Update the guest and their document in Mews",
+			// The branch's queue paces Mews calls at its access token's
+			// limit for every worker together (activities.MewsRate).
+			TaskQueue:           queue,
+			StartToCloseTimeout: 2 * time.Minute,
+			// The activity heartbeats with each call and while a call waits
+			// out a fault, carrying what it has done to the next attempt.
+			HeartbeatTimeout:       time.Minute,
+			ScheduleToCloseTimeout: window,
 			RetryPolicy: &temporal.RetryPolicy{
 				InitialInterval:    5 * time.Second,
 				BackoffCoefficient: 2,
@@ -61,6 +97,7 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 		}
 		snapshots, newer := s.snapshots, s.somethingNew()
 		if isRefusal(err) {
+			probe = 0 // Mews answers; staff's retry gets a whole window
 			s.stuck(ctx, lifecycle.ReasonMewsRefused, staffMessage(err), "staff to fix the guest in Mews or PassportScan, then starter retry")
 			if !s.await(ctx, time.Time{}, "", newer) {
 				return stayEnded
@@ -70,8 +107,13 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 			}
 			continue
 		}
-		s.stuck(ctx, lifecycle.ReasonMewsUnavailable, staffMessage(err), "Mews to answer again (retried hourly), or starter retry")
-		if !s.await(ctx, workflow.Now(ctx).Add(mewsUnavailableRetry), "the next Mews retry", newer) {
+		wait, waitingFor := mewsUnavailableRetry, "Mews to answer again (retried hourly), or starter retry"
+		if workflow.GetVersion(ctx, mewsOutageProbe, workflow.DefaultVersion, 1) == 1 {
+			probe = min(max(2*probe, mewsProbeFirst), mewsProbeMax)
+			wait, waitingFor = probe, "Mews to answer again (tried every few minutes), or starter retry"
+		}
+		s.stuck(ctx, lifecycle.ReasonMewsUnavailable, staffMessage(err), waitingFor)
+		if !s.await(ctx, workflow.Now(ctx).Add(wait), "the next Mews retry", newer) {
 			return stayEnded
 		}
 		if s.snapshots != snapshots && workflow.GetVersion(ctx, rescanAfterMewsOutage, workflow.DefaultVersion, 1) == 1 {

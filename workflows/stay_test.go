@@ -716,3 +716,39 @@ func TestStayUpsertsSearchAttributesOnlyOnChange(t *testing.T) {
 	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
 	require.Equal(t, []string{string(lifecycle.ReasonMewsUnavailable)}, upserts, "one upsert for the whole outage")
 }
+
+// After Mews stayed down for a whole window, the stay probes it every few
+// minutes and moves on soon after Mews is back; stays recorded before
+// mews-outage-probe keep waiting an hour between windows.
+func TestStayProbesMewsAfterAnOutage(t *testing.T) {
+	for _, tc := range []struct {
+		version workflow.Version
+		after   lifecycle.Stage // 20 minutes after Mews is back
+	}{
+		{1, lifecycle.StageWalletIssued},
+		{workflow.DefaultVersion, lifecycle.StageNeedsAttention},
+	} {
+		t.Run(fmt.Sprintf("version %d", tc.version), func(t *testing.T) {
+			st := newStayTest(t)
+			st.env.OnGetVersion(mewsOutageProbe, workflow.DefaultVersion, 1).Return(tc.version)
+			down := temporal.NewApplicationError("mews POST customers/getAll: HTTP 503", activities.ErrVendorUnavailable)
+			back := startTime.Add(150 * time.Minute)
+			st.env.OnActivity(mewsActivities.UpdateMews, mock.Anything, mock.Anything).Return(
+				func(context.Context, activities.UpdateMewsInput) (activities.UpdateMewsResult, error) {
+					if st.env.Now().Before(back) {
+						return activities.UpdateMewsResult{}, down
+					}
+					return activities.UpdateMewsResult{CustomerID: "mews-1"}, nil
+				})
+			st.walletSucceeds()
+			st.at(140*time.Minute, func() {
+				require.Equal(t, lifecycle.ReasonMewsUnavailable, st.status().Reason, "parked after the whole window")
+			})
+			st.at(170*time.Minute, func() {
+				require.Equal(t, tc.after, st.status().Stage)
+			})
+			sum := st.run(testGuest())
+			require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+		})
+	}
+}

@@ -37,6 +37,10 @@ type Options struct {
 	ClientToken string // identifies guestflow's integration (one per hotel group)
 	AccessToken string // identifies the enterprise (one per branch)
 	ClientName  string // name and version, e.g. "guestflow 0.1.0"
+	// Retry tries a call again after a transient fault, inside the call;
+	// nil: never (see vendorhttp). Reads and updates are repeated after any
+	// such fault, adds only when Mews cannot have acted (429, 503).
+	Retry *vendorhttp.Backoff
 }
 
 // Client calls the Connector API on behalf of one enterprise.
@@ -64,6 +68,7 @@ func New(opts Options) *Client {
 			Metrics:     opts.Metrics,
 			Logger:      opts.Logger,
 			DecodeError: decodeError,
+			Retry:       opts.Retry,
 		},
 	}
 }
@@ -95,6 +100,10 @@ func (c *Client) call(ctx context.Context, operation string, req, out any) error
 		Path:     apiPrefix + operation,
 		Body:     body,
 		Out:      out,
+		// getAll reads and an update sets the same values again. An add
+		// makes something new each time it arrives; a delete or clear sent
+		// again after a lost answer would be refused for what is gone.
+		Idempotent: strings.HasSuffix(operation, "/getAll") || strings.HasSuffix(operation, "/update"),
 	})
 }
 

@@ -30,6 +30,7 @@ type Options struct {
 	Timeout time.Duration // per call; 0 means vendorhttp.DefaultTimeout
 	Metrics *vendorhttp.Metrics
 	Logger  *slog.Logger
+	Retry   *vendorhttp.Backoff // in-call retries of transient faults; nil: none (see vendorhttp)
 }
 
 // Client calls one Passcreator account. It is safe for concurrent use.
@@ -54,6 +55,7 @@ func New(o Options) *Client {
 			Metrics:     o.Metrics,
 			Logger:      o.Logger,
 			DecodeError: DecodeError,
+			Retry:       o.Retry,
 		},
 	}
 }
@@ -68,5 +70,8 @@ func (c *Client) do(ctx context.Context, method, endpoint, path string, body, ou
 		Header:   h,
 		Body:     body,
 		Out:      out,
+		// GETs only read. POST /api/appscan records a scan each time: its
+		// caller looks for the scan before it sends it again.
+		Idempotent: method == http.MethodGet,
 	})
 }

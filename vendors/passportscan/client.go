@@ -27,7 +27,8 @@ type Options struct {
 	Timeout time.Duration // per call; 0 means vendorhttp.DefaultTimeout
 	Metrics *vendorhttp.Metrics
 	Logger  *slog.Logger
-	Now     func() time.Time // judges token expiry; nil means time.Now
+	Now     func() time.Time    // judges token expiry; nil means time.Now
+	Retry   *vendorhttp.Backoff // in-call retries of transient faults; nil: none (see vendorhttp)
 }
 
 // Client reads one branch's reservations. It is safe for concurrent use.
@@ -66,6 +67,7 @@ func New(opts Options) *Client {
 			Metrics:     opts.Metrics,
 			Logger:      opts.Logger,
 			DecodeError: DecodeError,
+			Retry:       opts.Retry,
 		},
 		apiKey:    opts.APIKey,
 		accountID: opts.AccountID,

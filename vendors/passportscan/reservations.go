@@ -112,6 +112,8 @@ func (cl *Client) Reservations(ctx context.Context, q ReservationsQuery) (*Reser
 		// A change poll moves the key's change mark: sent twice, the
 		// second answer is empty and the first one's changes are lost.
 		NotReplayable: !q.AllCustomers,
+		// A full read changes nothing at PassportScan.
+		Idempotent: q.AllCustomers,
 		Inspect: func(_ http.Header, raw []byte) error {
 			return decodeInto(endpoint, raw, &out)
 		},

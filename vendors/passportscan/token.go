@@ -74,7 +74,9 @@ func (cl *Client) login(ctx context.Context) (token, error) {
 		Endpoint: endpoint,
 		Path:     "/v1/service/login",
 		Header:   http.Header{"X-Service": {"Identity"}},
-		Body:     loginRequest{PublicKey: cl.apiKey, AccountID: cl.accountID},
+		// A second login only hands out another token.
+		Idempotent: true,
+		Body:       loginRequest{PublicKey: cl.apiKey, AccountID: cl.accountID},
 		Inspect: func(h http.Header, body []byte) error {
 			if value = tokenFromAnswer(h, body); value == "" {
 				return &vendorhttp.AnswerError{Vendor: Vendor, Endpoint: endpoint, Reason: "login answer holds no token"}

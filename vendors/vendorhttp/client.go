@@ -9,7 +9,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -35,6 +37,11 @@ type Client struct {
 	Metrics     *Metrics      // nil records nothing
 	Logger      *slog.Logger  // nil means slog.Default()
 	DecodeError ErrorDecoder  // nil keeps only status and headers
+	// Retry, when set, tries a call again after a transient fault, inside
+	// Do (see the package doc for which calls). nil sends each call once:
+	// programs that retry around their calls themselves, and Passquare,
+	// whose queue's rate counts the requests of each activity.
+	Retry *Backoff
 }
 
 // Call is one request. Endpoint names the route for metrics, logs and
@@ -54,6 +61,13 @@ type Call struct {
 	// before the answer, and the answer of the first would be lost.
 	NotReplayable bool
 
+	// Idempotent: sending the call again has no effect beyond the first,
+	// so a Client with Retry repeats it after any transient fault, even
+	// one whose answer was lost. Reads are; a write only when the vendor
+	// makes it so (a Mews update sets the same fields again). Other calls
+	// are repeated only when the vendor cannot have acted (Error.Unseen).
+	Idempotent bool
+
 	// Inspect, when set, sees a 2xx answer's headers and raw body before Out
 	// is decoded, for vendors that answer in headers or in plain text. An
 	// error it returns fails the call; it must not carry personal data.
@@ -61,8 +75,42 @@ type Call struct {
 }
 
 // Do sends the call and decodes a 2xx answer into c.Out. Every other outcome
-// is an *Error.
+// is an *Error. With cl.Retry set, a transient fault is tried again inside
+// Do as far as the call allows (Idempotent, NotReplayable).
 func (cl *Client) Do(ctx context.Context, c Call) error {
+	if cl.Retry == nil || c.NotReplayable {
+		heartbeat(ctx)
+		return cl.once(ctx, c)
+	}
+	again := func(ve *Error) bool { return ve.transient() && (c.Idempotent || ve.Unseen()) }
+	return cl.Retry.run(ctx, func(ctx context.Context) error {
+		heartbeat(ctx)
+		return cl.once(ctx, c)
+	}, again, func(err error, wait time.Duration) {
+		reason := retryReason(err)
+		cl.Metrics.retried(cl.Vendor, c.Endpoint, reason)
+		cl.logger().InfoContext(ctx, "vendor call retried", "vendor", cl.Vendor, "endpoint", c.Endpoint,
+			"reason", reason, "wait", wait)
+	})
+}
+
+// retryReason is the metrics label of a retried failure: its status, or
+// "timeout" or "error" (no answer).
+func retryReason(err error) string {
+	var ve *Error
+	switch {
+	case !errors.As(err, &ve):
+		return "error"
+	case ve.Status != 0:
+		return strconv.Itoa(ve.Status)
+	case transportReason(ve.Err) == "timeout":
+		return "timeout"
+	}
+	return "error"
+}
+
+// once sends the call one time.
+func (cl *Client) once(ctx context.Context, c Call) error {
 	timeout := cl.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
@@ -98,18 +146,22 @@ func (cl *Client) Do(ctx context.Context, c Call) error {
 		httpClient = singleUse(httpClient)
 		defer httpClient.CloseIdleConnections()
 	}
+	var written atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteHeaders: func() { written.Store(true) },
+	}))
 	start := time.Now()
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		cl.Metrics.observe(cl.Vendor, c.Endpoint, "error", time.Since(start))
 		cl.logger().WarnContext(ctx, "vendor call failed", "vendor", cl.Vendor, "endpoint", c.Endpoint, "reason", transportReason(err))
-		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err}
+		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err, Written: written.Load()}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	cl.Metrics.observe(cl.Vendor, c.Endpoint, strconv.Itoa(resp.StatusCode), time.Since(start))
 	if err != nil {
-		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err}
+		return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err, Written: true}
 	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

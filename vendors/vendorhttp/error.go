@@ -2,8 +2,17 @@
 // typed error that tells activities whether a failure is worth retrying, one
 // JSON round trip with a timeout, and the per-call Prometheus metrics.
 //
-// It retries nothing itself: Temporal retries activities, and a client that
-// retried inside would multiply the vendor's load behind Temporal's back.
+// A Client whose Retry is set tries one call again after a transient fault
+// (no answer, 408, 429, 5xx), a few times within seconds (Backoff), before
+// the error reaches its caller: an activity of several calls then loses
+// only the failed call, not the ones before it. Only a call that may be
+// repeated is repeated: reads and writes the vendor makes idempotent
+// (Call.Idempotent), and any call the vendor cannot have acted on (429,
+// 503, or a request that never left). A write whose answer was lost comes
+// back to its caller, which looks before it writes again (OutcomeUnknown).
+// A NotReplayable call is never repeated. Every retry is counted
+// (guestflow_vendor_call_retries_total); the Temporal retry of the activity
+// stays the answer to a longer outage.
 package vendorhttp
 
 import (
@@ -31,6 +40,10 @@ type Error struct {
 	RequestID  string        // vendor's request id, for support tickets
 	RetryAfter time.Duration // from a Retry-After header, 0 when absent
 	Err        error         // transport error when Status is 0
+	// Written: the request left (its headers reached the vendor's
+	// connection) before the transport failed, so a vendor that did not
+	// answer may still have acted on it. Only meaningful with Status 0.
+	Written bool
 }
 
 func (e *Error) Error() string {
@@ -64,6 +77,37 @@ func (e *Error) Retryable() bool {
 		return true
 	}
 	return false
+}
+
+// transient reports whether the same call is worth sending again within
+// seconds: the network failed or timed out, the request took too long
+// (408), the vendor is rate limiting (429) or failing (5xx). 409 (the data
+// moved) is not: the caller reads again first, so it goes to Temporal.
+func (e *Error) transient() bool {
+	return e.Status == 0 || e.Status == http.StatusRequestTimeout ||
+		e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// Unseen reports whether the vendor cannot have acted on the call: it
+// refused it for its rate (429) or as unavailable (503) before doing
+// anything, or the request never left. Any call may be repeated then.
+func (e *Error) Unseen() bool {
+	switch e.Status {
+	case 0:
+		return !e.Written
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	}
+	return false
+}
+
+// OutcomeUnknown reports whether err is a transient failure after which the
+// vendor may or may not have done what the call asked: the answer was lost
+// (no answer after the request left, a timeout), 408, or a 5xx other than
+// 503. A write in that state is looked for before it is sent again.
+func OutcomeUnknown(err error) bool {
+	var ve *Error
+	return errors.As(err, &ve) && ve.transient() && !ve.Unseen()
 }
 
 // AnswerError is a 2xx answer guestflow cannot read: it is not in a form

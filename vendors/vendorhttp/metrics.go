@@ -11,6 +11,7 @@ import (
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	retries  *prometheus.CounterVec
 }
 
 // NewMetrics registers the vendor call metrics on reg.
@@ -25,8 +26,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Latency of calls to vendor APIs.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"vendor", "endpoint"}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guestflow_vendor_call_retries_total",
+			Help: "Vendor calls sent again inside the calling activity after a transient failure, by vendor, endpoint and the failure's status (error: no answer, timeout).",
+		}, []string{"vendor", "endpoint", "reason"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.retries)
 	return m
 }
 
@@ -36,4 +41,11 @@ func (m *Metrics) observe(vendor, endpoint, status string, d time.Duration) {
 	}
 	m.requests.WithLabelValues(vendor, endpoint, status).Inc()
 	m.duration.WithLabelValues(vendor, endpoint).Observe(d.Seconds())
+}
+
+func (m *Metrics) retried(vendor, endpoint, reason string) {
+	if m == nil {
+		return
+	}
+	m.retries.WithLabelValues(vendor, endpoint, reason).Inc()
 }

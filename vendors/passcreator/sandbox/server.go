@@ -131,6 +131,9 @@ func (s *Server) Recorder() *sandboxkit.Recorder { return s.rec }
 // Calls returns the calls served so far, in order.
 func (s *Server) Calls() []sandboxkit.Call { return s.rec.Calls() }
 
+// SetFaults changes the injected faults while the sandbox runs.
+func (s *Server) SetFaults(f sandboxkit.Faults) { s.faults.Set(f) }
+
 // Faults lets a test or the standalone program change injected faults live.
 func (s *Server) Faults() *sandboxkit.Injector { return s.faults }
 
