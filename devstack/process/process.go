@@ -31,8 +31,15 @@ func Printf(format string, args ...any) {
 	fmt.Printf(format, args...)
 }
 
-// Start runs path with args, with env added to this process's environment.
+// Start runs path with args, with env added to this process's environment,
+// its output on the shared terminal.
 func Start(name string, env []string, path string, args ...string) (*Child, error) {
+	return StartTo(nil, name, env, path, args...)
+}
+
+// StartTo is Start with the output written to w instead, prefixed the same
+// way; nil means the terminal.
+func StartTo(w io.Writer, name string, env []string, path string, args ...string) (*Child, error) {
 	cmd := exec.Command(path, args...)
 	cmd.Env = append(os.Environ(), env...)
 	// Its own process group, so Ctrl-C in the terminal reaches the stack
@@ -48,17 +55,21 @@ func Start(name string, env []string, path string, args ...string) (*Child, erro
 	}
 	c := &Child{Name: name, cmd: cmd, done: make(chan error, 1)}
 	go func() {
-		prefixLines(name, out)
+		prefixLines(w, name, out)
 		c.done <- cmd.Wait()
 	}()
 	return c, nil
 }
 
-func prefixLines(name string, r io.Reader) {
+func prefixLines(w io.Writer, name string, r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		Printf("%-9s| %s\n", name, sc.Text())
+		if w == nil {
+			Printf("%-9s| %s\n", name, sc.Text())
+		} else {
+			fmt.Fprintf(w, "%-9s| %s\n", name, sc.Text())
+		}
 	}
 }
 
