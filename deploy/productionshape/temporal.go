@@ -11,15 +11,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/guestflow/guestflow/deploy"
 	"github.com/guestflow/guestflow/devstack/process"
-)
-
-// The server's configuration: the directory compose mounts, and the
-// environment name that picks guestflow.yaml in it.
-const (
-	serverConfigDir = "deploy/temporal"
-	serverEnv       = "guestflow"
-	setupScript     = "deploy/temporal/setup.sh"
 )
 
 // tools are the Temporal programs the run needs, built by
@@ -39,11 +32,11 @@ var serverPortNames = []string{
 
 // setup runs deploy/temporal/setup.sh, as compose's one-shot services do.
 func setup(ctx context.Context, log io.Writer, step string, env []string) error {
-	cmd := exec.CommandContext(ctx, "sh", setupScript, step)
+	cmd := exec.CommandContext(ctx, "sh", deploy.SetupScript, step)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w (see %s)", setupScript, step, err, "the run's setup.log")
+		return fmt.Errorf("%s %s: %w (see setup.log in the run directory)", deploy.SetupScript, step, err)
 	}
 	return nil
 }
@@ -56,7 +49,7 @@ type temporalServer struct {
 }
 
 func startServer(ctx context.Context, t tools, env []string, log io.Writer) (*temporalServer, error) {
-	abs, err := filepath.Abs(serverConfigDir)
+	abs, err := filepath.Abs(deploy.ServerConfigDir)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +63,7 @@ func startServer(ctx context.Context, t tools, env []string, log io.Writer) (*te
 		env = append(env, name+"="+p)
 	}
 	env = append(env, "BIND_ON_IP=127.0.0.1", "TEMPORAL_BROADCAST_ADDRESS=127.0.0.1",
-		"TEMPORAL_CONFIG_DIR="+abs, "TEMPORAL_ENVIRONMENT="+serverEnv)
+		"TEMPORAL_CONFIG_DIR="+abs, "TEMPORAL_ENVIRONMENT="+deploy.ServerEnvironment)
 	child, err := process.StartTo(log, "temporal", env, t.server, "--root", "/", "--allow-no-auth", "start")
 	if err != nil {
 		return nil, err
