@@ -50,7 +50,6 @@ type settings struct {
 	tools         tools
 	seed          int64
 	arrivals      int
-	branches      int
 	speed         float64
 	killWorker    bool
 	stopWebhook   bool
@@ -68,7 +67,6 @@ func main() {
 	fs.StringVar(&s.tools.schemaDir, "schema-dir", "", "the server module's schema/postgresql/v12 directory")
 	fs.Int64Var(&s.seed, "seed", 1, "seed of the generated day")
 	fs.IntVar(&s.arrivals, "arrivals-per-branch", 20, "reservations arriving at each branch (1 to 4 guests each)")
-	fs.IntVar(&s.branches, "branches", 0, "play the day at the first N branches only (0: all)")
 	fs.Float64Var(&s.speed, "speed", 720, "simulated time per real time: 720 plays an hour in 5 seconds")
 	fs.BoolVar(&s.killWorker, "kill-worker", true, "SIGKILL the first worker for good when half the day's events have happened")
 	fs.BoolVar(&s.stopWebhook, "stop-webhook", true, "stop the second webhook replica when a third of the day's events have happened")
@@ -205,8 +203,32 @@ func run(ctx context.Context, s settings) (err error) {
 		teardown = append(teardown, func() { c.Stop(15 * time.Second) })
 		return c, nil
 	}
+	starter := func(args ...string) error {
+		c, err := process.StartTo(logs["guestflow.log"], "starter", env, bin("starter"), args...)
+		if err != nil {
+			return err
+		}
+		if err := c.Wait(); err != nil {
+			return fmt.Errorf("starter %s: %w (see guestflow.log)", args[0], err)
+		}
+		return nil
+	}
+	// As compose orders it: setup (search attributes, Passcreator app
+	// configurations, Schedules) before the workers, whose start-up checks
+	// want those configurations. Short intervals, so a day played in
+	// minutes is polled often enough.
+	if err := starter("setup", "--poll-interval", "10s", "--full-sync-interval", "1m", "--scan-interval", "10s"); err != nil {
+		return err
+	}
+	if err := checkSearchAttributes(ctx, tc); err != nil {
+		return err
+	}
+	t.lap("starter setup")
+
+	// One worker after the other, as a rolling start does: each checks
+	// Passquare's credentials once at start, outside the task queue's rate
+	// limit, and Passquare allows one request a second.
 	var workers, webhooks []*process.Child
-	var ready []string
 	for i := range 2 {
 		ops, err := freePort()
 		if err != nil {
@@ -217,7 +239,10 @@ func run(ctx context.Context, s settings) (err error) {
 			return err
 		}
 		workers = append(workers, w)
-		ready = append(ready, "http://127.0.0.1:"+ops+"/readyz")
+		if err := waitReady(ctx, "http://127.0.0.1:"+ops+"/readyz", 2*time.Minute); err != nil {
+			return err
+		}
+		time.Sleep(1100 * time.Millisecond)
 	}
 	for i, listen := range sb.webhookPorts {
 		ops, err := freePort()
@@ -229,32 +254,16 @@ func run(ctx context.Context, s settings) (err error) {
 			return err
 		}
 		webhooks = append(webhooks, h)
-		ready = append(ready, "http://127.0.0.1:"+ops+"/readyz")
-	}
-	for _, url := range ready {
-		if err := waitReady(ctx, url, 2*time.Minute); err != nil {
+		if err := waitReady(ctx, "http://127.0.0.1:"+ops+"/readyz", 2*time.Minute); err != nil {
 			return err
 		}
 	}
 	t.lap("start 2 workers and 2 webhooks")
 
-	// Short intervals, so a day played in minutes is polled often enough.
-	for _, args := range [][]string{
-		{"setup", "--poll-interval", "10s", "--full-sync-interval", "1m", "--scan-interval", "10s"},
-		{"poll-now"},
-	} {
-		c, err := process.StartTo(logs["guestflow.log"], "starter", env, bin("starter"), args...)
-		if err != nil {
-			return err
-		}
-		if err := c.Wait(); err != nil {
-			return fmt.Errorf("starter %s: %w (see guestflow.log)", args[0], err)
-		}
-	}
-	if err := checkSearchAttributes(ctx, tc); err != nil {
+	if err := starter("poll-now"); err != nil {
 		return err
 	}
-	t.lap("starter setup and the first polls")
+	t.lap("the first polls")
 
 	// The day, with a webhook replica stopped at a third of its events and
 	// a worker killed at half.

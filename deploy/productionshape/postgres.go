@@ -62,6 +62,11 @@ func startPostgres(ctx context.Context, dir, port string) (*postgres, error) {
 		if err != nil {
 			return nil, fmt.Errorf("running as root, and no postgres account to run PostgreSQL as: %w", err)
 		}
+		// The account must reach its directory through the run's, which
+		// mktemp made private to root; traversal is all it gets.
+		if err := os.Chmod(filepath.Dir(dir), 0o711); err != nil {
+			return nil, err
+		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		for _, p := range []string{dir, pwfile} {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/converter"
 
@@ -41,6 +42,7 @@ type sandboxes struct {
 var devstackPorts = []string{"18101", "18102", "18103", "18104"}
 
 func startSandboxes(s settings, log io.Writer) (*sandboxes, error) {
+	gin.SetMode(gin.ReleaseMode) // the route table is no news to an operator
 	raw, err := os.ReadFile(devstackConfig)
 	if err != nil {
 		return nil, err
@@ -84,11 +86,7 @@ func startSandboxes(s settings, log io.Writer) (*sandboxes, error) {
 	opts.AcceptGuestflow(g, s.seed, wiring.Hook{URL: "http://webhooks" + g.Webhook.Path, CRMKey: g.Webhook.CRMKey.Value()})
 	opts.Passquare.HookClient = sb.hooks.client()
 
-	played := *g
-	if s.branches > 0 && s.branches < len(g.BranchIDs) {
-		played.BranchIDs = g.BranchIDs[:s.branches]
-	}
-	dayOpts, err := wiring.DayOptions(&played, wiring.Day{
+	dayOpts, err := wiring.DayOptions(g, wiring.Day{
 		Seed: s.seed, ArrivalsPerBranch: s.arrivals, ArrivalsOverTime: true, InstallShare: 0.8, Hooked: true,
 	}, time.Now())
 	if err != nil {

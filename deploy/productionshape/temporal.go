@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -55,7 +59,7 @@ func startServer(ctx context.Context, t tools, env []string, log io.Writer) (*te
 	}
 	ports := map[string]string{}
 	for _, name := range serverPortNames {
-		p, err := freePort()
+		p, err := freeServerPort()
 		if err != nil {
 			return nil, err
 		}
@@ -102,3 +106,20 @@ func (s *temporalServer) waitServing(ctx context.Context, limit time.Duration) e
 }
 
 func (s *temporalServer) stop() { s.child.Stop(30 * time.Second) }
+
+// freeServerPort is a free loopback port below 32768: Temporal keeps its
+// services' membership ports in a SMALLINT column (cluster_membership's
+// rpc_port on PostgreSQL), and a port from Linux's ephemeral range
+// (32768-60999) stops the server at start with "out of range for type
+// smallint".
+func freeServerPort() (string, error) {
+	for range 100 {
+		p := strconv.Itoa(20000 + mrand.IntN(12000))
+		ln, err := net.Listen("tcp", "127.0.0.1:"+p)
+		if err == nil {
+			ln.Close()
+			return p, nil
+		}
+	}
+	return "", errors.New("no free loopback port between 20000 and 32000")
+}

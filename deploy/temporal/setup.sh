@@ -52,6 +52,15 @@ namespace)
   else
     "$cli" operator namespace create --namespace "$ns" --retention "${NAMESPACE_RETENTION:-168h}" --address "$address"
   fi
+  # The frontend learns of a new namespace when its cache refreshes (about
+  # 10 s): until then the namespace's API answers "not found", so what runs
+  # next (starter setup registering search attributes) would fail.
+  tries=0
+  until "$cli" operator search-attribute list --namespace "$ns" --address "$address" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then echo "namespace $ns is not served" >&2; exit 1; fi
+    sleep 1
+  done
   ;;
 *)
   echo "usage: setup.sh schema|namespace" >&2
