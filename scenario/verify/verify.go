@@ -54,7 +54,7 @@ type Row struct {
 	// WrongBalances cards whose balance is not their account's or not what
 	// the day's scans and welcome bonuses add up to.
 	WrongCredits, WrongBalances int
-	Passquare429 int
+	Passquare429                int
 	// Problems names the first differences, by workflow id or count, never
 	// by a guest's data.
 	Problems []string
