@@ -1,16 +1,22 @@
 package deploy_test
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"text/template"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/guestflow/guestflow/config"
+	"github.com/guestflow/guestflow/deploy"
 	"github.com/guestflow/guestflow/lifecycle"
 )
 
@@ -174,35 +180,15 @@ func TestProductionConfigurationLoads(t *testing.T) {
 }
 
 // Passquare's rate limit is the guestflow-passquare task queue's, which the
-// server splits across partitions: the Temporal service must load the
+// server splits across partitions: the Temporal server must load the
 // dynamic configuration that gives that queue one partition.
 func TestTemporalGivesThePassquareQueueOnePartition(t *testing.T) {
-	raw, err := os.ReadFile("../docker-compose.yml")
-	if err != nil {
-		t.Fatal(err)
+	server := readServerConfig(t, composeTemporal(t).Environment)
+	path, ok := strings.CutPrefix(server.DynamicConfigClient.Filepath, composeTemporal(t).configMount(t)+"/")
+	if !ok {
+		t.Fatalf("the server loads its dynamic config from %q, outside the mounted %s", server.DynamicConfigClient.Filepath, deploy.ServerConfigDir)
 	}
-	var compose struct {
-		Services map[string]struct {
-			Environment map[string]string `yaml:"environment"`
-			Volumes     []string          `yaml:"volumes"`
-		} `yaml:"services"`
-	}
-	if err := yaml.Unmarshal(raw, &compose); err != nil {
-		t.Fatal(err)
-	}
-	temporal := compose.Services["temporal"]
-	path := temporal.Environment["DYNAMIC_CONFIG_FILE_PATH"]
-	mounted := ""
-	for _, v := range temporal.Volumes {
-		parts := strings.Split(v, ":")
-		if len(parts) >= 2 && parts[1] == path {
-			mounted = parts[0]
-		}
-	}
-	if path == "" || mounted == "" {
-		t.Fatalf("the temporal service does not load a mounted dynamic config (path %q, volumes %v)", path, temporal.Volumes)
-	}
-	dc, err := os.ReadFile(filepath.Join("..", mounted))
+	dc, err := os.ReadFile(filepath.Join(root, deploy.ServerConfigDir, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,4 +210,166 @@ func TestTemporalGivesThePassquareQueueOnePartition(t *testing.T) {
 			t.Errorf("%s does not give %s one partition", key, lifecycle.PassquareTaskQueue)
 		}
 	}
+}
+
+// What ./scripts/production-shape runs is what compose deploys: the same
+// server configuration file, picked the same way, on the same database
+// plugin, the schema and namespace set up by the same script, at the
+// server version the script builds.
+func TestComposeRunsTheProductionShapesTemporal(t *testing.T) {
+	c, err := readCompose(composePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	temporal := composeTemporal(t)
+	mount := temporal.configMount(t)
+	env := temporal.Environment
+	if env["TEMPORAL_CONFIG_DIR"] != mount || env["TEMPORAL_ENVIRONMENT"] != deploy.ServerEnvironment {
+		t.Errorf("temporal: TEMPORAL_CONFIG_DIR %q and TEMPORAL_ENVIRONMENT %q do not pick %s/%s.yaml mounted at %s",
+			env["TEMPORAL_CONFIG_DIR"], env["TEMPORAL_ENVIRONMENT"], deploy.ServerConfigDir, deploy.ServerEnvironment, mount)
+	}
+	server := readServerConfig(t, env)
+	for name, ds := range server.Persistence.Datastores {
+		if ds.SQL.PluginName != "postgres12" {
+			t.Errorf("datastore %s: plugin %q, want postgres12", name, ds.SQL.PluginName)
+		}
+		host, _, _ := strings.Cut(ds.SQL.ConnectAddr, ":")
+		if _, ok := c.Services[host]; !ok || c.Services[host].Image == "" || !strings.HasPrefix(c.Services[host].Image, "postgres:") {
+			t.Errorf("datastore %s connects to %q, which is not the PostgreSQL service", name, ds.SQL.ConnectAddr)
+		}
+	}
+	frontend := fmt.Sprint(server.Services["frontend"].RPC.GRPCPort)
+	for _, p := range temporal.Ports {
+		if p.Container != frontend {
+			t.Errorf("temporal publishes container port %s, but the frontend listens on %s", p.Container, frontend)
+		}
+	}
+	for name, s := range c.Services {
+		if a := s.Environment["TEMPORAL_ADDRESS"]; a != "" && a != "temporal:"+frontend {
+			t.Errorf("service %s: TEMPORAL_ADDRESS %q, but the frontend is temporal:%s", name, a, frontend)
+		}
+	}
+
+	raw, err := os.ReadFile(filepath.Join(root, "scripts/production-shape"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := regexp.MustCompile(`TEMPORAL_SERVER_VERSION=v(\S+)`).FindSubmatch(raw)
+	if version == nil {
+		t.Fatal("scripts/production-shape names no TEMPORAL_SERVER_VERSION")
+	}
+	script := mount + "/" + filepath.Base(deploy.SetupScript)
+	for _, want := range []struct{ service, image, step string }{
+		{"temporal", "temporalio/server:", ""},
+		{"temporal-schema", "temporalio/admin-tools:", "schema"},
+		{"temporal-namespace", "temporalio/admin-tools:", "namespace"},
+	} {
+		s, ok := c.Services[want.service]
+		if !ok {
+			t.Errorf("no service %s", want.service)
+			continue
+		}
+		if s.Image != want.image+string(version[1]) {
+			t.Errorf("%s runs %s, but ./scripts/production-shape runs server %s", want.service, s.Image, version[1])
+		}
+		if want.step == "" {
+			continue
+		}
+		runs := strings.Join(append(append([]string{}, s.Entrypoint...), s.Command...), " ")
+		if !strings.Contains(runs, script+" "+want.step) {
+			t.Errorf("%s runs %q, not %s %s", want.service, runs, script, want.step)
+		}
+		if ms := s.mountOf(deploy.ServerConfigDir); ms != mount {
+			t.Errorf("%s mounts %s at %q, not at %s as temporal does", want.service, deploy.ServerConfigDir, ms, mount)
+		}
+	}
+}
+
+// serverConfig is the part of Temporal's configuration the tests compare.
+type serverConfig struct {
+	Persistence struct {
+		Datastores map[string]struct {
+			SQL struct {
+				PluginName  string `yaml:"pluginName"`
+				ConnectAddr string `yaml:"connectAddr"`
+			} `yaml:"sql"`
+		} `yaml:"datastores"`
+	} `yaml:"persistence"`
+	Services map[string]struct {
+		RPC struct {
+			GRPCPort int `yaml:"grpcPort"`
+		} `yaml:"rpc"`
+	} `yaml:"services"`
+	DynamicConfigClient struct {
+		Filepath string `yaml:"filepath"`
+	} `yaml:"dynamicConfigClient"`
+}
+
+// readServerConfig renders deploy/temporal/guestflow.yaml as the server
+// does (a Go template; env and default as sprig's), with env as the
+// container's environment.
+func readServerConfig(t *testing.T, env map[string]string) serverConfig {
+	t.Helper()
+	path := filepath.Join(root, deploy.ServerConfigDir, deploy.ServerEnvironment+".yaml")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	funcs := template.FuncMap{
+		"env": func(name string) string { return env[name] },
+		"default": func(def string, v string) string {
+			if v == "" {
+				return def
+			}
+			return v
+		},
+		"quote": strconv.Quote,
+	}
+	tpl, err := template.New(path).Funcs(funcs).Parse(string(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out bytes.Buffer
+	if err := tpl.Execute(&out, nil); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var cfg serverConfig
+	if err := yaml.Unmarshal(out.Bytes(), &cfg); err != nil {
+		t.Fatalf("%s rendered: %v", path, err)
+	}
+	return cfg
+}
+
+func composeTemporal(t *testing.T) *service {
+	t.Helper()
+	c, err := readCompose(composePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := c.Services["temporal"]
+	if !ok {
+		t.Fatal("docker-compose.yml has no temporal service")
+	}
+	return s
+}
+
+// configMount is where the service mounts deploy/temporal.
+func (s *service) configMount(t *testing.T) string {
+	t.Helper()
+	m := s.mountOf(deploy.ServerConfigDir)
+	if m == "" {
+		t.Fatalf("the service does not mount ./%s (volumes %v)", deploy.ServerConfigDir, s.Volumes)
+	}
+	return m
+}
+
+// mountOf is where the service mounts dir of the repository, or "".
+func (s *service) mountOf(dir string) string {
+	for _, v := range s.Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && filepath.Clean(parts[0]) == filepath.Clean(dir) {
+			return parts[1]
+		}
+	}
+	return ""
 }

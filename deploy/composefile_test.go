@@ -32,6 +32,8 @@ type service struct {
 	Configs       []mount    `yaml:"configs"`
 	Secrets       []mount    `yaml:"secrets"`
 	Restart       string     `yaml:"restart"`
+	Entrypoint    command    `yaml:"entrypoint"`
+	Volumes       []string   `yaml:"volumes"`
 }
 
 // builtHere tells guestflow's own services (built from the repository's

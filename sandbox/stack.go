@@ -17,12 +17,9 @@ import (
 	"github.com/guestflow/guestflow/config"
 	"github.com/guestflow/guestflow/logging"
 	"github.com/guestflow/guestflow/program"
+	"github.com/guestflow/guestflow/sandbox/wiring"
 	"github.com/guestflow/guestflow/scenario"
 	"github.com/guestflow/guestflow/telemetry"
-	mewssandbox "github.com/guestflow/guestflow/vendors/mews/sandbox"
-	pcsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
-	pssandbox "github.com/guestflow/guestflow/vendors/passportscan/sandbox"
-	pqsandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
 )
 
 // stack is the four sandboxes listening, seeded with the day.
@@ -56,12 +53,13 @@ func newStack(s settings, stderr io.Writer) (*stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := readSandboxOptions(s.config)
+	opts, err := wiring.ReadOptions(s.config)
 	if err != nil {
 		return nil, err
 	}
-	opts.acceptGuestflow(g, s.seed, s.hook)
-	dayOpts, err := scenarioOptions(g, s, time.Now())
+	opts.AcceptGuestflow(g, s.day.Seed, s.hook)
+	s.day.Hooked = s.hook.URL != ""
+	dayOpts, err := wiring.DayOptions(g, s.day, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -72,14 +70,9 @@ func newStack(s settings, stderr io.Writer) (*stack, error) {
 		}
 	}
 	st := &stack{
-		logger: logger,
-		sandboxes: scenario.Sandboxes{
-			PassportScan: pssandbox.New(opts.PassportScan),
-			Mews:         mewssandbox.New(opts.Mews),
-			Passquare:    pqsandbox.New(opts.Passquare),
-			Passcreator:  pcsandbox.New(opts.Passcreator),
-		},
-		day: scenario.Generate(dayOpts),
+		logger:    logger,
+		sandboxes: opts.Sandboxes(),
+		day:       scenario.Generate(dayOpts),
 	}
 	if err := st.day.Seed(st.sandboxes); err != nil {
 		return nil, err
@@ -101,10 +94,10 @@ func newStack(s settings, stderr io.Writer) (*stack, error) {
 		st.servers = append(st.servers, sv)
 	}
 	e := st.day.Expected()
-	logger.Info("day seeded", "day", dayOpts.Day.String(), "seed", s.seed, "branches", len(dayOpts.Branches),
+	logger.Info("day seeded", "day", dayOpts.Day.String(), "seed", s.day.Seed, "branches", len(dayOpts.Branches),
 		"reservations", len(st.day.Reservations), "guests", e.Guests, "events", len(st.day.Timeline()),
 		"expected_cards", e.Cards, "expected_awaiting_document", e.AwaitingDocument,
-		"speed", s.speed, "hook", s.hook.url != "")
+		"speed", s.speed, "hook", s.hook.URL != "")
 	return st, nil
 }
 

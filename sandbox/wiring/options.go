@@ -1,4 +1,7 @@
-package main
+// Package wiring turns guestflow's configuration into the four vendor
+// sandboxes and the day they play: the sandbox program and the production
+// shape build them the same way.
+package wiring
 
 import (
 	"fmt"
@@ -10,13 +13,14 @@ import (
 
 	"github.com/guestflow/guestflow/config"
 	"github.com/guestflow/guestflow/program"
+	"github.com/guestflow/guestflow/scenario"
 	mewssandbox "github.com/guestflow/guestflow/vendors/mews/sandbox"
 	pcsandbox "github.com/guestflow/guestflow/vendors/passcreator/sandbox"
 	pssandbox "github.com/guestflow/guestflow/vendors/passportscan/sandbox"
 	pqsandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
 )
 
-// sandboxOptions are the four sandboxes' own options, as the --config file
+// Options are the four sandboxes' own options, as the --config file
 // writes them:
 //
 //	[passportscan]
@@ -26,18 +30,18 @@ import (
 //	[mews.faults]
 //	burst_429_every = 50
 //	burst_429_len = 3
-type sandboxOptions struct {
+type Options struct {
 	PassportScan pssandbox.Options   `toml:"passportscan"`
 	Mews         mewssandbox.Options `toml:"mews"`
 	Passquare    pqsandbox.Options   `toml:"passquare"`
 	Passcreator  pcsandbox.Options   `toml:"passcreator"`
 }
 
-// readSandboxOptions reads the file; no file means every default. A key
+// ReadOptions reads the file; no file means every default. A key
 // the sandboxes do not know is refused, so a typo in a fault setting does
 // not silently inject nothing.
-func readSandboxOptions(path string) (sandboxOptions, error) {
-	var o sandboxOptions
+func ReadOptions(path string) (Options, error) {
+	var o Options
 	if path == "" {
 		return o, nil
 	}
@@ -59,12 +63,12 @@ func readSandboxOptions(path string) (sandboxOptions, error) {
 	return o, nil
 }
 
-// acceptGuestflow makes the sandboxes accept exactly the credentials of
+// AcceptGuestflow makes the sandboxes accept exactly the credentials of
 // guestflow's configuration: every branch's PassportScan key and Mews
 // access token, the group's Mews client token and Passcreator key. The
 // Passquare account is the scenario's to create (Seed). Credentials in the
 // file for other branches stay valid too.
-func (o *sandboxOptions) acceptGuestflow(g *config.Group, seed int64, hook hookSettings) {
+func (o *Options) AcceptGuestflow(g *config.Group, seed int64, hook Hook) {
 	for _, id := range g.BranchIDs {
 		b := g.Branches[id]
 		o.PassportScan.Branches = append(o.PassportScan.Branches,
@@ -84,21 +88,38 @@ func (o *sandboxOptions) acceptGuestflow(g *config.Group, seed int64, hook hookS
 	o.Passquare.Accounts = slices.DeleteFunc(o.Passquare.Accounts, func(a pqsandbox.AccountConfig) bool {
 		return a.AppKey == g.Passquare.AppKey.Value()
 	})
-	if hook.url != "" {
-		o.Passquare.HookURL = hook.url
+	if hook.URL != "" {
+		o.Passquare.HookURL = hook.URL
 	}
-	if hook.crmKey != "" {
-		o.Passquare.HookCRMKey = hook.crmKey
+	if hook.CRMKey != "" {
+		o.Passquare.HookCRMKey = hook.CRMKey
 	}
-	if hook.user != "" {
-		o.Passquare.HookUser, o.Passquare.HookPassword = hook.user, hook.password
+	if hook.User != "" {
+		o.Passquare.HookUser, o.Passquare.HookPassword = hook.User, hook.Password
 	}
-	if len(hook.headers) > 0 {
+	if len(hook.Headers) > 0 {
 		if o.Passquare.HookHeaders == nil {
 			o.Passquare.HookHeaders = map[string]string{}
 		}
-		for k, v := range hook.headers {
+		for k, v := range hook.Headers {
 			o.Passquare.HookHeaders[k] = v
 		}
+	}
+}
+
+// Hook says how the Passquare sandbox calls guestflow's webhook, as
+// Passquare's integration settings would.
+type Hook struct {
+	URL, CRMKey, User, Password string
+	Headers                     map[string]string
+}
+
+// Sandboxes are the four sandboxes with these options, empty of data.
+func (o Options) Sandboxes() scenario.Sandboxes {
+	return scenario.Sandboxes{
+		PassportScan: pssandbox.New(o.PassportScan),
+		Mews:         mewssandbox.New(o.Mews),
+		Passquare:    pqsandbox.New(o.Passquare),
+		Passcreator:  pcsandbox.New(o.Passcreator),
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package wiring
 
 import (
 	"fmt"
@@ -10,17 +10,28 @@ import (
 	"github.com/guestflow/guestflow/scenario"
 )
 
-// scenarioOptions describe the day from guestflow's configuration, so the
+// Day is the generated day's settings (the sandbox program's flags).
+type Day struct {
+	Seed              int64
+	ArrivalsPerBranch int
+	Date              string // YYYY-MM-DD; empty means today at the first branch
+	ArrivalsOverTime  bool
+	InstallShare      float64
+	// Hooked says the Passquare sandbox has a webhook to tell of installs.
+	Hooked bool
+}
+
+// DayOptions describe the day from guestflow's configuration, so the
 // expectations use the rules each branch runs with.
-func scenarioOptions(g *config.Group, s settings, now time.Time) (scenario.Options, error) {
+func DayOptions(g *config.Group, s Day, now time.Time) (scenario.Options, error) {
 	o := scenario.Options{
-		Seed:              s.seed,
-		ArrivalsPerBranch: s.arrivals,
-		ArrivalsOverTime:  s.arrivalsOverTime,
-		InstallShare:      s.installShare,
+		Seed:              s.Seed,
+		ArrivalsPerBranch: s.ArrivalsPerBranch,
+		ArrivalsOverTime:  s.ArrivalsOverTime,
+		InstallShare:      s.InstallShare,
 		Passquare:         scenario.PassquareAccount{AppKey: g.Passquare.AppKey.Value(), Plan: g.Passquare.Plan},
 	}
-	if s.hook.url == "" || s.installShare == 0 {
+	if !s.Hooked || s.InstallShare == 0 {
 		o.InstallShare = -1 // nobody to tell, or nobody installs
 	}
 	for _, id := range g.BranchIDs {
@@ -44,10 +55,10 @@ func scenarioOptions(g *config.Group, s settings, now time.Time) (scenario.Optio
 			RealUseStatuses:               b.Rules.RealUseStatuses,
 		})
 	}
-	if s.day != "" {
-		d, err := rules.ParseDate(s.day)
+	if s.Date != "" {
+		d, err := rules.ParseDate(s.Date)
 		if err != nil {
-			return o, program.UsageError{Err: fmt.Errorf("--day %q is not a YYYY-MM-DD date", s.day)}
+			return o, program.UsageError{Err: fmt.Errorf("--day %q is not a YYYY-MM-DD date", s.Date)}
 		}
 		o.Day = d
 	} else if len(g.BranchIDs) > 0 {
