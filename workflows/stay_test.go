@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -715,4 +717,38 @@ func TestStayUpsertsSearchAttributesOnlyOnChange(t *testing.T) {
 	sum := st.run(testGuest())
 	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
 	require.Equal(t, []string{string(lifecycle.ReasonMewsUnavailable)}, upserts, "one upsert for the whole outage")
+}
+
+// A new guest's stay started by the arrivals poll (branch, arrival date and
+// ArrivalFetched in the start) writes its search attributes once per
+// workflow task: the first task, which verifies the document, writes only
+// DocumentVerified, and nothing writes the branch or the arrival date again.
+func TestStayWritesSearchAttributesOncePerTask(t *testing.T) {
+	st := newStayTest(t)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	require.NoError(t, st.env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(
+		lifecycle.BranchIDKey.ValueSet("rome"),
+		lifecycle.ArrivalDateKey.ValueSet(arrivalDay.At(rome, 0)),
+		lifecycle.GuestStageKey.ValueSet(string(lifecycle.StageArrivalFetched)))))
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	var writes []string // each write's keys, GuestStage with its value
+	st.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		var keys []string
+		for k := range sa.GetUntypedValues() {
+			keys = append(keys, k.GetName())
+		}
+		slices.Sort(keys)
+		w := strings.Join(keys, ",")
+		if v, ok := sa.GetKeyword(lifecycle.GuestStageKey); ok {
+			w += "=" + v
+		}
+		writes = append(writes, w)
+	}).Return(nil)
+	sum := st.run(testGuest())
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+	require.Equal(t, []string{
+		"GuestStage=DocumentVerified", "GuestStage=MewsUpdated", "GuestStage=WalletIssued", "GuestStage=Completed",
+	}, writes)
 }
