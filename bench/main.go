@@ -29,7 +29,8 @@ func main() { program.Exit("bench", bench(os.Args[1:], os.Stdout)) }
 func bench(args []string, stdout io.Writer) error {
 	fs := pflag.NewFlagSet("bench", pflag.ContinueOnError)
 	fs.SortFlags = false
-	e := env{logger: slog.New(slog.DiscardHandler)}
+	e := env{logger: slog.New(slog.DiscardHandler), progress: slog.New(slog.DiscardHandler)}
+	verbose := fs.Bool("verbose", false, "log progress and guestflow's own log to stderr")
 	fs.IntVar(&e.guests, "guests", 1000, "new guests per run")
 	fs.IntVar(&e.branches, "branches", 3, "branches the guests arrive at (at most 9)")
 	reps := fs.Int("reps", 3, "repetitions of each setting, guestflow and ceiling interleaved")
@@ -40,9 +41,14 @@ func bench(args []string, stdout io.Writer) error {
 	out := fs.String("json", "", "write the results as JSON to this file")
 	baseline := fs.String("baseline", "", "compare the counts with this JSON (a previous --json) and fail on a regression")
 	margin := fs.Float64("margin", 0.15, "allowed regression of a count over the baseline, as a part of it")
+	slack := fs.Float64("slack", 0.05, "allowed regression of a count per guest on top of the margin")
 	e.tuning.AddFlags(fs)
 	if err := envflag.Parse(fs, args); err != nil {
 		return program.UsageError{Err: err}
+	}
+	if *verbose {
+		e.logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		e.progress = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	if err := e.tuning.Check(); err != nil {
 		return program.UsageError{Err: err}
@@ -102,7 +108,7 @@ func bench(args []string, stdout io.Writer) error {
 		}
 	}
 	if *baseline != "" {
-		return res.compare(*baseline, *margin, stdout)
+		return res.compare(*baseline, *margin, *slack, stdout)
 	}
 	return nil
 }

@@ -145,9 +145,11 @@ func endpoints(m map[string]float64) string {
 }
 
 // compare fails when a count is worse than the baseline's by more than
-// margin (and by more than a hundredth, so a count of zero may not become
-// one).
-func (res *results) compare(file string, margin float64, w io.Writer) error {
+// margin, and by more than slack per guest (a retried call, a 429 the
+// machine's load caused). History events per stay are compared where every
+// stay stands at the same point (the wallet, limits lifted); at the limits
+// the stays are spread along the wallet's path when the run ends.
+func (res *results) compare(file string, margin, slack float64, w io.Writer) error {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -158,7 +160,7 @@ func (res *results) compare(file string, margin float64, w io.Writer) error {
 	}
 	var errs []error
 	check := func(s setting, what string, got, want float64) {
-		if got > want*(1+margin)+0.01 {
+		if got > want*(1+margin)+slack {
 			errs = append(errs, fmt.Errorf("%s: %s %.3f, baseline %.3f (margin %.0f%%)", s, what, got, want, margin*100))
 		}
 	}
@@ -167,8 +169,13 @@ func (res *results) compare(file string, margin float64, w io.Writer) error {
 			if s.Setting != bs.Setting {
 				continue
 			}
-			check(s.Setting, "history events per stay", s.Counts.EventsPerStay, bs.Counts.EventsPerStay)
+			if s.Setting == lifted {
+				check(s.Setting, "history events per stay", s.Counts.EventsPerStay, bs.Counts.EventsPerStay)
+			}
 			for _, k := range slices.Sorted(maps.Keys(s.Counts.CallsPerGuest)) {
+				if s.Setting == atLimits && strings.HasPrefix(k, "passquare ") {
+					continue // a rate there: the run ends at the Mews write, Passquare's queue mid-way
+				}
 				check(s.Setting, "calls per guest to "+k, s.Counts.CallsPerGuest[k], bs.Counts.CallsPerGuest[k])
 			}
 			for _, k := range slices.Sorted(maps.Keys(s.Counts.Status429PerGuest)) {

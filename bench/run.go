@@ -99,6 +99,7 @@ type env struct {
 	timeout   time.Duration
 	pqWindow  time.Duration
 	logger    *slog.Logger
+	progress  *slog.Logger // the bench's own progress
 }
 
 var branchZones = []struct{ id, country, zone string }{
@@ -310,6 +311,7 @@ func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want
 	}
 	q := fmt.Sprintf("WorkflowType = '%s' AND %s IN (%s)", lifecycle.StayWorkflowName, lifecycle.GuestStageKey.GetName(), strings.Join(stages, ", "))
 	deadline := time.Now().Add(e.timeout)
+	next := time.Now().Add(10 * time.Second)
 	for {
 		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
 		if err != nil {
@@ -321,6 +323,10 @@ func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want
 		}
 		if time.Now().After(deadline) {
 			return n, fmt.Errorf("%d of %d stays finished within %s", n, want, e.timeout)
+		}
+		if time.Now().After(next) {
+			e.progress.Info("waiting", "finished", n, "of", want)
+			next = next.Add(10 * time.Second)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
