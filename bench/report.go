@@ -100,6 +100,12 @@ func (res *results) table(w io.Writer) {
 		fmt.Fprintln(tw, "| "+name+"\t| "+strings.Join(mapSettings(res.Settings, f), "\t| ")+"\t|")
 	}
 	row("finish stage", func(s summary) string { return string(s.Setting.finish()[0]) })
+	row("stays finished (median run)", func(s summary) string {
+		if len(s.Measures.Unfinished) == 0 {
+			return fmt.Sprintf("%d of %d", s.Measures.Finished, s.Measures.Guests)
+		}
+		return fmt.Sprintf("%d of %d (short: %v)", s.Measures.Finished, s.Measures.Guests, s.Measures.Unfinished)
+	})
 	row("guests/s (min, median, max)", func(s summary) string { return triple(s.GuestsPS, "%.1f") })
 	row("ceiling guests/s", func(s summary) string { return triple(s.CeilingPS, "%.1f") })
 	row("ratio to ceiling", func(s summary) string { return triple(s.Ratio, "%.2f") })
@@ -168,6 +174,9 @@ func (res *results) compare(file string, margin, slack float64, w io.Writer) err
 		for _, s := range res.Settings {
 			if s.Setting != bs.Setting {
 				continue
+			}
+			if s.Measures.Finished < s.Measures.Guests {
+				errs = append(errs, fmt.Errorf("%s: %d of %d stays finished, the others %v", s.Setting, s.Measures.Finished, s.Measures.Guests, s.Measures.Unfinished))
 			}
 			if s.Setting == lifted {
 				check(s.Setting, "history events per stay", s.Counts.EventsPerStay, bs.Counts.EventsPerStay)

@@ -16,8 +16,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shopspring/decimal"
+	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/worker"
 	"golang.org/x/sync/errgroup"
 
@@ -75,6 +77,9 @@ type run struct {
 	Finished int     `json:"finished"`
 	Seconds  float64 `json:"seconds"`
 	GuestsPS float64 `json:"guestsPerSecond"`
+	// Unfinished counts the stays still short of the finish at the
+	// timeout, by stage and reason.
+	Unfinished map[string]int `json:"unfinished,omitempty"`
 
 	EventsPerStay    float64            `json:"eventsPerStay"`
 	EventsPerAccount float64            `json:"eventsPerAccount"`
@@ -189,7 +194,8 @@ func (e env) play(ctx context.Context, namespace string, st setting, ceiling boo
 	pqOpts := activities.PassquareWorkerOptions(passquarePlan)
 	if st == lifted {
 		pqOpts = worker.Options{}
-		acts.Passquare.Client = passquare.New(passquare.Options{AppKey: passquareKey, BaseURL: servers["passquare"].URL + "/api/v2", MinInterval: -1})
+		acts.Passquare.Client = passquare.New(passquare.Options{AppKey: passquareKey, BaseURL: servers["passquare"].URL + "/api/v2",
+			MinInterval: -1, Logger: e.logger})
 	}
 	main := worker.New(c, lifecycle.TaskQueue, e.tuning.Options())
 	pq := worker.New(c, lifecycle.PassquareTaskQueue, pqOpts)
@@ -229,10 +235,7 @@ func (e env) play(ctx context.Context, namespace string, st setting, ceiling boo
 	if err := g.Wait(); err != nil {
 		return r, fmt.Errorf("first poll: %w", err)
 	}
-	r.Finished, err = e.waitFinished(ctx, c, st, expected)
-	if err != nil {
-		return r, err
-	}
+	r.Finished, r.Unfinished = e.waitFinished(ctx, c, st, expected)
 	end := time.Now()
 	r.Seconds = end.Sub(start).Seconds()
 	r.GuestsPS = float64(r.Finished) / r.Seconds
@@ -252,12 +255,8 @@ func (e env) play(ctx context.Context, namespace string, st setting, ceiling boo
 		}
 	}
 	r.vendorCalls(sb, start)
-	if r.EventsPerStay, err = eventsPer(ctx, c, lifecycle.StayWorkflowName); err != nil {
-		return r, err
-	}
-	if r.EventsPerAccount, err = eventsPer(ctx, c, lifecycle.AccountWorkflowName); err != nil {
-		return r, err
-	}
+	r.EventsPerStay = e.eventsPer(ctx, c, lifecycle.StayWorkflowName)
+	r.EventsPerAccount = e.eventsPer(ctx, c, lifecycle.AccountWorkflowName)
 	return r, nil
 }
 
@@ -303,8 +302,10 @@ bonus_percent = "5"
 }
 
 // waitFinished waits until want stays are at one of the setting's finish
-// stages, by visibility, as staff would count them.
-func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want int) (int, error) {
+// stages, by visibility, as staff would count them. A count that fails (a
+// loaded dev server) is asked again; at the timeout it returns what
+// finished and why the others did not.
+func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want int) (int, map[string]int) {
 	var stages []string
 	for _, s := range st.finish() {
 		stages = append(stages, "'"+string(s)+"'")
@@ -312,17 +313,16 @@ func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want
 	q := fmt.Sprintf("WorkflowType = '%s' AND %s IN (%s)", lifecycle.StayWorkflowName, lifecycle.GuestStageKey.GetName(), strings.Join(stages, ", "))
 	deadline := time.Now().Add(e.timeout)
 	next := time.Now().Add(10 * time.Second)
-	for {
+	n := 0
+	for ctx.Err() == nil {
 		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: q})
 		if err != nil {
-			return 0, err
-		}
-		n := int(resp.GetCount())
-		if n >= want {
+			e.progress.Warn("count failed; asking again", "error", err)
+		} else if n = int(resp.GetCount()); n >= want {
 			return n, nil
 		}
 		if time.Now().After(deadline) {
-			return n, fmt.Errorf("%d of %d stays finished within %s", n, want, e.timeout)
+			break
 		}
 		if time.Now().After(next) {
 			e.progress.Info("waiting", "finished", n, "of", want)
@@ -330,6 +330,21 @@ func (e env) waitFinished(ctx context.Context, c client.Client, st setting, want
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	return n, stragglers(ctx, c, strings.Replace(q, " IN ", " NOT IN ", 1))
+}
+
+// stragglers counts the unfinished stays by stage and reason.
+func stragglers(ctx context.Context, c client.Client, q string) map[string]int {
+	out := map[string]int{}
+	_ = lifecycle.ListWorkflows(ctx, c, q, func(w *workflowpb.WorkflowExecutionInfo) error {
+		sa := w.GetSearchAttributes().GetIndexedFields()
+		var stage, reason string
+		_ = converter.GetDefaultDataConverter().FromPayload(sa[lifecycle.GuestStageKey.GetName()], &stage)
+		_ = converter.GetDefaultDataConverter().FromPayload(sa[lifecycle.StuckReasonKey.GetName()], &reason)
+		out[strings.TrimSuffix(stage+" "+reason, " ")]++
+		return nil
+	})
+	return out
 }
 
 // vendorCalls counts each sandbox's calls per guest by endpoint, its 429s,
@@ -380,26 +395,28 @@ func quantile(sorted []float64, q float64) float64 {
 	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
 }
 
-// eventsPer is the mean history length of up to 100 workflows of the type.
-func eventsPer(ctx context.Context, c client.Client, workflowType string) (float64, error) {
+// eventsPer is the mean history length of up to 100 workflows of the
+// type; workflows the loaded server does not describe are left out.
+func (e env) eventsPer(ctx context.Context, c client.Client, workflowType string) float64 {
 	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Query: fmt.Sprintf("WorkflowType = '%s'", workflowType), PageSize: 100})
 	if err != nil {
-		return 0, err
+		e.progress.Warn("history lengths not read", "error", err)
+		return 0
 	}
 	total, n := 0, 0
 	for _, w := range resp.GetExecutions() {
 		d, err := c.DescribeWorkflowExecution(ctx, w.GetExecution().GetWorkflowId(), w.GetExecution().GetRunId())
 		if err != nil {
-			return 0, err
+			continue
 		}
 		total += int(d.GetWorkflowExecutionInfo().GetHistoryLength())
 		n++
 	}
 	if n == 0 {
-		return 0, nil
+		return 0
 	}
-	return float64(total) / float64(n), nil
+	return float64(total) / float64(n)
 }
 
 // processCPU is this process's CPU time: the worker, the sandboxes and the
