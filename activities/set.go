@@ -188,9 +188,9 @@ func PassquareWorkerOptions(plan string) worker.Options {
 }
 
 // WorkerTuning is how much a process's worker on the guestflow task queue
-// asks for and runs at once. The defaults are measured (README, Capacity):
-// with the SDK's two pollers of each kind a first poll's burst of new stays
-// waits for workflow tasks the server already has.
+// asks for and runs at once. The defaults are measured with go run ./bench
+// (README, Capacity): with the SDK's two pollers of each kind a first
+// poll's burst of new stays waits for workflow tasks the server already has.
 type WorkerTuning struct {
 	WorkflowPollers  int
 	ActivityPollers  int
