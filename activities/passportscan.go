@@ -185,12 +185,15 @@ func (a *PassportScan) deliverAll(ctx context.Context, guests []lifecycle.Guest,
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	// A zone that does not load starts stays without ArrivalDate: the stay
+	// writes it, or refuses the rules, as it does for any start.
+	loc, _ := time.LoadLocation(r.TimeZone)
 	var g errgroup.Group
 	g.SetLimit(parallelDeliveries)
 	for _, guest := range guests {
 		g.Go(func() error {
 			dctx, cancel := context.WithTimeout(ctx, timeout)
-			d, err := a.deliver(dctx, guest, r)
+			d, err := a.deliver(dctx, guest, r, loc)
 			cancel()
 			mu.Lock()
 			defer mu.Unlock()
@@ -215,20 +218,25 @@ func (a *PassportScan) deliverAll(ctx context.Context, guests []lifecycle.Guest,
 // deliver hands the guest's snapshot to their stay by update-with-start: a
 // new guest starts a stay, a known one is updated, and a snapshot the stay
 // already has is refused by its validator, which writes nothing to the
-// stay's history.
-func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecycle.BranchRules) (delivery, error) {
+// stay's history. The start carries every search attribute a new stay has,
+// so its first workflow task writes only where the guest got to.
+func (a *PassportScan) deliver(ctx context.Context, g lifecycle.Guest, r lifecycle.BranchRules, loc *time.Location) (delivery, error) {
 	id := lifecycle.StayWorkflowID(g.BranchID, g.ReservationID, g.CustomerID)
+	attrs := []temporal.SearchAttributeUpdate{
+		lifecycle.BranchIDKey.ValueSet(g.BranchID),
+		lifecycle.GuestStageKey.ValueSet(string(lifecycle.StageArrivalFetched)),
+	}
+	if loc != nil {
+		attrs = append(attrs, lifecycle.ArrivalDateKey.ValueSet(g.Arrival.At(loc, 0)))
+	}
 	start := a.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       id,
 		TaskQueue:                lifecycle.TaskQueue,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		// A stay that completed is not started again by a late snapshot.
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			lifecycle.BranchIDKey.ValueSet(g.BranchID),
-			lifecycle.GuestStageKey.ValueSet(string(lifecycle.StageArrivalFetched)),
-		),
-		StaticSummary: fmt.Sprintf("Stay of guest %d, reservation %d, at %s", g.CustomerID, g.ReservationID, g.BranchID),
+		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		StaticSummary:         fmt.Sprintf("Stay of guest %d, reservation %d, at %s", g.CustomerID, g.ReservationID, g.BranchID),
 	}, lifecycle.StayWorkflowName, lifecycle.StayInput{Guest: g, Rules: r})
 	h, err := a.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,

@@ -1,12 +1,14 @@
 package activities
 
 import (
+	"errors"
 	"log/slog"
 	"math"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -230,4 +232,44 @@ func PassquareWorkerOptions(plan string) worker.Options {
 		TaskQueueActivitiesPerSecond:       PassquareRate(plan),
 		MaxConcurrentActivityExecutionSize: 1,
 	}
+}
+
+// WorkerTuning is how much a process's worker on the guestflow task queue
+// asks for and runs at once. The defaults are measured with go run ./bench
+// (README, Capacity): with the SDK's two pollers of each kind a first
+// poll's burst of new stays waits for workflow tasks the server already has.
+type WorkerTuning struct {
+	WorkflowPollers  int
+	ActivityPollers  int
+	MaxWorkflowTasks int
+	MaxActivities    int
+}
+
+// AddFlags registers the tuning flags, with the measured defaults.
+func (t *WorkerTuning) AddFlags(fs *pflag.FlagSet) {
+	fs.IntVar(&t.WorkflowPollers, "workflow-task-pollers", 8, "workflow task pollers on the guestflow task queue")
+	fs.IntVar(&t.ActivityPollers, "activity-task-pollers", 8, "activity task pollers on the guestflow task queue")
+	fs.IntVar(&t.MaxWorkflowTasks, "max-concurrent-workflow-tasks", 200, "workflow tasks this process runs at once")
+	fs.IntVar(&t.MaxActivities, "max-concurrent-activities", 200, "activities this process runs at once on the guestflow task queue")
+}
+
+// Options are the worker options of the guestflow task queue.
+func (t WorkerTuning) Options() worker.Options {
+	return worker.Options{
+		MaxConcurrentWorkflowTaskPollers:       t.WorkflowPollers,
+		MaxConcurrentActivityTaskPollers:       t.ActivityPollers,
+		MaxConcurrentWorkflowTaskExecutionSize: t.MaxWorkflowTasks,
+		MaxConcurrentActivityExecutionSize:     t.MaxActivities,
+	}
+}
+
+// Check refuses a tuning the SDK would refuse or silently change.
+func (t WorkerTuning) Check() error {
+	switch {
+	case t.WorkflowPollers < 2:
+		return errors.New("--workflow-task-pollers must be at least 2 (the SDK's sticky and normal queues)")
+	case t.ActivityPollers < 1, t.MaxWorkflowTasks < 2, t.MaxActivities < 1:
+		return errors.New("worker pollers and concurrency must be positive (workflow tasks at least 2)")
+	}
+	return nil
 }

@@ -28,6 +28,8 @@ func run(args []string) error {
 	fs := program.NewFlagSet("worker", &f)
 	opsAddr := fs.String("ops-addr", ":9090", "address of /metrics, /healthz and /readyz")
 	gaugeEvery := fs.Duration("stays-gauge-interval", 5*time.Minute, "how often guestflow_stays{branch,stage} is counted from visibility")
+	var tuning activities.WorkerTuning
+	tuning.AddFlags(fs)
 	p, err := program.Start(fs, &f, args, os.Stderr)
 	if err != nil {
 		return err
@@ -36,12 +38,15 @@ func run(args []string) error {
 	if *gaugeEvery <= 0 {
 		return program.UsageError{Err: errors.New("--stays-gauge-interval must be positive")}
 	}
+	if err := tuning.Check(); err != nil {
+		return program.UsageError{Err: err}
+	}
 	ctx, stop := program.SignalContext()
 	defer stop()
 
 	acts := activities.FromConfig(p.Config, p.Temporal, p.Metrics, p.Logger)
 	checks := credentialChecks(ctx, acts.Credentials(p.Config.BranchIDs), p.Logger)
-	stays := worker.New(p.Temporal, lifecycle.TaskQueue, worker.Options{})
+	stays := worker.New(p.Temporal, lifecycle.TaskQueue, tuning.Options())
 	workflows.Register(stays)
 	acts.Register(stays)
 	if err := stays.Start(); err != nil {

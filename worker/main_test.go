@@ -87,3 +87,11 @@ func TestHelpNamesEnvironmentVariables(t *testing.T) {
 		}
 	}
 }
+
+// A tuning the SDK would refuse stops the worker at start-up with status 2.
+func TestBadTuningStopsTheWorker(t *testing.T) {
+	code, out := runWorker(t, "--config", "../devstack/guestflow.toml", "--workflow-task-pollers", "1")
+	if code != 2 || !strings.Contains(out, "--workflow-task-pollers") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}

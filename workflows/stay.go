@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/guestflow/guestflow/activities"
@@ -72,6 +73,15 @@ type stay struct {
 	walletForced   *lifecycle.StaffAction
 	verified       *rules.Verified
 
+	// current: the stay started on code holding every change named below
+	// (see searchAttributesPerTask), so it asks for none of their versions.
+	current bool
+	// indexed is the stage and reason the search attributes hold, and
+	// unindexed what the start did not set: a current stay writes them
+	// once per workflow task (see writeSearchAttributes).
+	indexed   stageReason
+	unindexed []temporal.SearchAttributeUpdate
+
 	// The account's news, kept so the end of the stay can read what came
 	// with its last wake-up (see complete).
 	installs, scans workflow.ReceiveChannel
@@ -96,10 +106,88 @@ func newStay(ctx workflow.Context, in lifecycle.StayInput) (*stay, error) {
 	if err := s.setHandlers(ctx); err != nil {
 		return nil, err
 	}
-	err = workflow.UpsertTypedSearchAttributes(ctx,
-		lifecycle.BranchIDKey.ValueSet(in.Guest.BranchID),
-		lifecycle.ArrivalDateKey.ValueSet(in.Guest.Arrival.At(loc, 0)))
-	return s, err
+	s.current = workflow.GetVersion(ctx, searchAttributesPerTask, workflow.DefaultVersion, 1) == 1
+	if !s.current {
+		err = workflow.UpsertTypedSearchAttributes(ctx,
+			lifecycle.BranchIDKey.ValueSet(in.Guest.BranchID),
+			lifecycle.ArrivalDateKey.ValueSet(in.Guest.Arrival.At(loc, 0)))
+		return s, err
+	}
+	s.indexFromStart(ctx)
+	workflow.Go(ctx, s.writeSearchAttributes)
+	return s, nil
+}
+
+// runs reports whether the stay runs the change: a current stay runs every
+// change released before searchAttributesPerTask, or with it
+// (mewsQueuePerBranch, mewsOutageProbe), without asking, since each version
+// asked for costs a marker and a search attribute upsert in its history.
+func (s *stay) runs(ctx workflow.Context, change string) bool {
+	return s.current || workflow.GetVersion(ctx, change, workflow.DefaultVersion, 1) == 1
+}
+
+// stageReason is what GuestStage and StuckReason say.
+type stageReason struct {
+	stage  lifecycle.Stage
+	reason rules.Reason
+}
+
+// indexFromStart reads what the start's search attributes already say (the
+// arrivals poll sets the branch, the arrival date and ArrivalFetched), so
+// only what they lack is written.
+func (s *stay) indexFromStart(ctx workflow.Context) {
+	sa := workflow.GetTypedSearchAttributes(ctx)
+	stage, _ := sa.GetKeyword(lifecycle.GuestStageKey)
+	reason, _ := sa.GetKeyword(lifecycle.StuckReasonKey)
+	s.indexed = stageReason{lifecycle.Stage(stage), rules.Reason(reason)}
+	if _, ok := sa.GetKeyword(lifecycle.BranchIDKey); !ok {
+		s.unindexed = append(s.unindexed, lifecycle.BranchIDKey.ValueSet(s.guest.BranchID))
+	}
+	if _, ok := sa.GetTime(lifecycle.ArrivalDateKey); !ok {
+		s.unindexed = append(s.unindexed, lifecycle.ArrivalDateKey.ValueSet(s.guest.Arrival.At(s.loc, 0)))
+	}
+}
+
+// writeSearchAttributes runs beside the main line and the handlers: it
+// wakes when they have all yielded, so the stages a workflow task passes
+// through (ArrivalFetched, DocumentVerified in the first) cost one upsert
+// of where the guest ended up, not one each.
+func (s *stay) writeSearchAttributes(ctx workflow.Context) {
+	for workflow.Await(ctx, s.searchAttributesStale) == nil {
+		s.flushSearchAttributes(ctx)
+	}
+}
+
+func (s *stay) searchAttributesStale() bool {
+	return len(s.unindexed) > 0 || s.indexed != stageReason{s.status.Stage, s.status.Reason}
+}
+
+// flushSearchAttributes writes what changed since the last write, if
+// anything did.
+func (s *stay) flushSearchAttributes(ctx workflow.Context) {
+	updates := s.unindexed
+	s.unindexed = nil
+	now := stageReason{s.status.Stage, s.status.Reason}
+	if now.stage != s.indexed.stage {
+		updates = append(updates, lifecycle.GuestStageKey.ValueSet(string(now.stage)))
+	}
+	if now.reason != s.indexed.reason {
+		updates = append(updates, reasonAttribute(now.reason))
+	}
+	s.indexed = now
+	if len(updates) == 0 {
+		return
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		s.logger.Error("search attributes not updated", "error", err)
+	}
+}
+
+func reasonAttribute(reason rules.Reason) temporal.SearchAttributeUpdate {
+	if reason == "" {
+		return lifecycle.StuckReasonKey.ValueUnset()
+	}
+	return lifecycle.StuckReasonKey.ValueSet(string(reason))
 }
 
 // endsAt is when the stay completes: checkout on the departure day in the
@@ -122,7 +210,7 @@ func (s *stay) stuck(ctx workflow.Context, reason rules.Reason, lastError, waiti
 func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rules.Reason, lastError, waitingFor string) {
 	// A late answer (a card issuance retried after the guest had installed
 	// and used the card) never takes the guest back.
-	if stage.Behind(s.status.Stage) && workflow.GetVersion(ctx, stagesForwardOnly, workflow.DefaultVersion, 1) == 1 {
+	if stage.Behind(s.status.Stage) && s.runs(ctx, stagesForwardOnly) {
 		s.logger.Info("stage kept: the guest is further on", "stage", s.status.Stage, "late", stage)
 		return
 	}
@@ -133,16 +221,15 @@ func (s *stay) setStage(ctx workflow.Context, stage lifecycle.Stage, reason rule
 	unchanged := s.status.Stage == stage && s.status.Reason == reason
 	s.status.Stage, s.status.Reason, s.status.LastError, s.status.WaitingFor = stage, reason, lastError, waitingFor
 	workflow.SetCurrentDetails(ctx, s.status.Details())
+	if s.current {
+		return // writeSearchAttributes writes it once the task yields
+	}
 	// The history reads as the stay's story: an upsert only when the
 	// stage or the reason changed.
 	if unchanged && workflow.GetVersion(ctx, searchAttributesOnChange, workflow.DefaultVersion, 1) == 1 {
 		return
 	}
-	reasonAttr := lifecycle.StuckReasonKey.ValueUnset()
-	if reason != "" {
-		reasonAttr = lifecycle.StuckReasonKey.ValueSet(string(reason))
-	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, lifecycle.GuestStageKey.ValueSet(string(stage)), reasonAttr); err != nil {
+	if err := workflow.UpsertTypedSearchAttributes(ctx, lifecycle.GuestStageKey.ValueSet(string(stage)), reasonAttribute(reason)); err != nil {
 		s.logger.Error("search attributes not updated", "error", err)
 	}
 }
@@ -155,6 +242,13 @@ const stagesForwardOnly = "stages-forward-only"
 // only when the stage or the reason changes; earlier ones upserted on every
 // stage report.
 const searchAttributesOnChange = "search-attributes-on-change"
+
+// searchAttributesPerTask marks stays that write their search attributes at
+// most once per workflow task, trust the start's (the arrivals poll sets the
+// branch, the arrival date and the first stage), and run every change named
+// before it without asking for its version. Stays started earlier write on
+// each stage reached and ask as they did.
+const searchAttributesPerTask = "search-attributes-per-task"
 
 // await blocks until ready holds, or until wake (what wakeFor names) when
 // it is not zero, and reports false instead when the stay ends first. A
@@ -247,11 +341,15 @@ func (s *stay) complete(ctx workflow.Context) lifecycle.StaySummary {
 	// is still in its channel: the signal goroutine would read it only after
 	// the summary is made. Stays recorded before this read carry no marker
 	// and end as they did.
-	if workflow.GetVersion(ctx, "read-account-news-before-summary", workflow.DefaultVersion, 1) == 1 {
+	if s.runs(ctx, "read-account-news-before-summary") {
 		s.readAccountNews(ctx)
 	}
 	final, reason := s.status.Stage, s.status.Reason
 	s.setStage(ctx, lifecycle.StageCompleted, reason, s.status.LastError, "")
+	if s.current {
+		// The workflow completes with this task: nothing yields to the writer.
+		s.flushSearchAttributes(ctx)
+	}
 	sum := lifecycle.StaySummary{
 		FinalStage:   final,
 		Reason:       reason,

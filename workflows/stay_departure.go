@@ -26,7 +26,7 @@ const confirmInstalls = "confirm-installs"
 // card gets one as soon as a snapshot (or staff) makes it possible, and a
 // card no install was heard of is asked about at Passquare now and then.
 func (s *stay) stayUntilDeparture(ctx workflow.Context) {
-	checkInstalls := workflow.GetVersion(ctx, confirmInstalls, workflow.DefaultVersion, 1) == 1
+	checkInstalls := s.runs(ctx, confirmInstalls)
 	nextCheck := workflow.Now(ctx).Add(installCheckFirst)
 	for {
 		walletPending := s.status.Card == nil && s.walletSkipped == nil

@@ -55,7 +55,7 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 	// whole window; 0 until then, and again after Mews answered.
 	var probe time.Duration
 	queue := "" // the stay's own
-	if workflow.GetVersion(ctx, mewsQueuePerBranch, workflow.DefaultVersion, 1) == 1 {
+	if s.runs(ctx, mewsQueuePerBranch) {
 		queue = lifecycle.MewsTaskQueue(s.guest.BranchID)
 	}
 	for {
@@ -108,7 +108,7 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 			continue
 		}
 		wait, waitingFor := mewsUnavailableRetry, "Mews to answer again (retried hourly), or starter retry"
-		if workflow.GetVersion(ctx, mewsOutageProbe, workflow.DefaultVersion, 1) == 1 {
+		if s.runs(ctx, mewsOutageProbe) {
 			probe = min(max(2*probe, mewsProbeFirst), mewsProbeMax)
 			wait, waitingFor = probe, "Mews to answer again (tried every few minutes), or starter retry"
 		}
@@ -116,7 +116,7 @@ func (s *stay) updateMews(ctx workflow.Context) mewsOutcome {
 		if !s.await(ctx, workflow.Now(ctx).Add(wait), "the next Mews retry", newer) {
 			return stayEnded
 		}
-		if s.snapshots != snapshots && workflow.GetVersion(ctx, rescanAfterMewsOutage, workflow.DefaultVersion, 1) == 1 {
+		if s.snapshots != snapshots && s.runs(ctx, rescanAfterMewsOutage) {
 			return rescanned
 		}
 	}

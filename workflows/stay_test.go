@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -730,6 +732,9 @@ func TestStayProbesMewsAfterAnOutage(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("version %d", tc.version), func(t *testing.T) {
 			st := newStayTest(t)
+			// A stay recorded before these changes asks for each version;
+			// a current one runs them all.
+			st.env.OnGetVersion(searchAttributesPerTask, workflow.DefaultVersion, 1).Return(tc.version)
 			st.env.OnGetVersion(mewsOutageProbe, workflow.DefaultVersion, 1).Return(tc.version)
 			down := temporal.NewApplicationError("mews POST customers/getAll: HTTP 503", activities.ErrVendorUnavailable)
 			back := startTime.Add(150 * time.Minute)
@@ -751,4 +756,38 @@ func TestStayProbesMewsAfterAnOutage(t *testing.T) {
 			require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
 		})
 	}
+}
+
+// A new guest's stay started by the arrivals poll (branch, arrival date and
+// ArrivalFetched in the start) writes its search attributes once per
+// workflow task: the first task, which verifies the document, writes only
+// DocumentVerified, and nothing writes the branch or the arrival date again.
+func TestStayWritesSearchAttributesOncePerTask(t *testing.T) {
+	st := newStayTest(t)
+	rome, _ := time.LoadLocation("Europe/Rome")
+	require.NoError(t, st.env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(
+		lifecycle.BranchIDKey.ValueSet("rome"),
+		lifecycle.ArrivalDateKey.ValueSet(arrivalDay.At(rome, 0)),
+		lifecycle.GuestStageKey.ValueSet(string(lifecycle.StageArrivalFetched)))))
+	st.mewsSucceeds()
+	st.walletSucceeds()
+	var writes []string // each write's keys, GuestStage with its value
+	st.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		var keys []string
+		for k := range sa.GetUntypedValues() {
+			keys = append(keys, k.GetName())
+		}
+		slices.Sort(keys)
+		w := strings.Join(keys, ",")
+		if v, ok := sa.GetKeyword(lifecycle.GuestStageKey); ok {
+			w += "=" + v
+		}
+		writes = append(writes, w)
+	}).Return(nil)
+	sum := st.run(testGuest())
+	require.Equal(t, lifecycle.StageWalletIssued, sum.FinalStage)
+	require.Equal(t, []string{
+		"GuestStage=DocumentVerified", "GuestStage=MewsUpdated", "GuestStage=WalletIssued", "GuestStage=Completed",
+	}, writes)
 }

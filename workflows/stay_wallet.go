@@ -100,7 +100,7 @@ func (s *stay) walletPhone(ctx workflow.Context) (string, rules.Reason) {
 		On:        g.Arrival,
 		AdultAge:  s.rules.AdultAge,
 		// Stays that decided before the phone's kind counted decide so.
-		ValidOnly:   workflow.GetVersion(ctx, walletPhoneKinds, workflow.DefaultVersion, 1) == workflow.DefaultVersion,
+		ValidOnly:   !s.runs(ctx, walletPhoneKinds),
 		StaffIssued: s.walletForced != nil,
 	}
 	if ok, reason := rules.WalletEligibility(candidate); !ok {
