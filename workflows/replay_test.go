@@ -29,10 +29,12 @@ const replayKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 // deliveries and read late documents, and the wallet weighed the phone's
 // kind (each behind workflow.GetVersion); v3 is the version before stays
 // asked Passquare about installs no hook reported; v4 before the stay
-// upserted its search attributes only on change.
+// upserted its search attributes only on change; v5 before the Mews
+// activity ran on its branch's queue, probed Mews after an outage, and
+// the stay wrote its search attributes once per workflow task.
 func TestReplayRecordedHistories(t *testing.T) {
 	current, earlier := recordedHistories(t)
-	if len(current) < 7 || len(earlier) < 28 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan, Card
+	if len(current) < 7 || len(earlier) < 36 { // Stay, Account, PollArrivals, BackfillArrivals, SyncScans, DeviceScan, Card
 		t.Fatalf("want a recorded history per workflow type, found %v and %v", current, earlier)
 	}
 	codec, err := payloadcodec.New(replayKey)
