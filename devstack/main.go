@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/guestflow/guestflow/childproc"
 	"github.com/guestflow/guestflow/devserver"
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/program"
@@ -102,14 +103,14 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 		"TEMPORAL_ADDRESS=" + srv.FrontendHostPort(), "TEMPORAL_NAMESPACE=default",
 		"GUESTFLOW_CONFIG=" + cfg, "GUESTFLOW_LOG_FORMAT=text",
 	}
-	var children []*child
+	var children []*childproc.Child
 	defer func() {
 		for i := len(children) - 1; i >= 0; i-- {
-			children[i].stop(10 * time.Second)
+			children[i].Stop(10 * time.Second)
 		}
 	}()
 	start := func(name string, args ...string) error {
-		c, err := startChild(name, env, filepath.Join(dir, "bin", name), args...)
+		c, err := childproc.Start(name, os.Stdout, env, filepath.Join(dir, "bin", name), args...)
 		if err == nil {
 			children = append(children, c)
 		}
@@ -133,11 +134,11 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 
 	say("creating the schedules (starter setup) and running the first polls")
 	for _, args := range [][]string{{"setup", "--poll-interval", "1m"}, {"poll-now"}} {
-		c, err := startChild("starter", env, filepath.Join(dir, "bin", "starter"), args...)
+		c, err := childproc.Start("starter", os.Stdout, env, filepath.Join(dir, "bin", "starter"), args...)
 		if err != nil {
 			return err
 		}
-		if err := <-c.done; err != nil {
+		if err := c.Wait(); err != nil {
 			return fmt.Errorf("starter %s: %w", args[0], err)
 		}
 	}
@@ -156,7 +157,7 @@ The sandboxes play a seeded day (an hour a minute); guests appear within a
 minute and move through the stages. Ctrl-C stops everything.
 `, uiPort, srv.FrontendHostPort(), webhookURL, webhookOps, webhookOps, workerOps, cfg, filepath.Join(dir, "temporal.log"))
 
-	name, err := waitExit(ctx, children)
+	name, err := childproc.WaitExit(ctx, children)
 	if name != "" {
 		return fmt.Errorf("%s exited: %v", name, err)
 	}
@@ -173,9 +174,7 @@ func packages() []string {
 }
 
 func say(format string, args ...any) {
-	outputMu.Lock()
-	defer outputMu.Unlock()
-	fmt.Printf("devstack | "+format+"\n", args...)
+	childproc.Say(os.Stdout, "devstack", format, args...)
 }
 
 // withProgress runs f, printing how long it has been waiting every 15 s.
