@@ -91,10 +91,11 @@ func (c *Child) Stop(grace time.Duration) {
 	}
 }
 
-// Kill sends SIGKILL to the child, as a crashing machine or the OOM killer
-// would, and waits until it has gone.
+// Kill sends SIGKILL to the child's process group, as a crashing machine
+// or the OOM killer would, and waits until it has gone. The whole group:
+// a process the child started would keep its output open, and Wait with it.
 func (c *Child) Kill() {
-	_ = c.cmd.Process.Signal(syscall.SIGKILL)
+	_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
 	_ = c.Wait()
 }
 
