@@ -116,8 +116,8 @@ func runScenario(ctx context.Context, s settings, sc chaosScenario, dir, bin str
 	clock, speed := clockFor(day, s.size.play)
 	fmt.Fprintf(log, "chaos    | %s: %d guests, day compressed %.0f times\n", sc.name, r.Guests, speed)
 
-	// The play waits for cards guestflow issues; bound it with the settle
-	// time too.
+	// The play waits for the cards guestflow issues, which a killed worker
+	// delays by an activity's timeout: it gets the settle bound too.
 	pctx, stopPlay := context.WithTimeout(ctx, s.size.play+s.size.settle)
 	defer stopPlay()
 	start := time.Now()
@@ -133,10 +133,14 @@ func runScenario(ctx context.Context, s settings, sc chaosScenario, dir, bin str
 	if err := <-played; err != nil {
 		r.Problems = append(r.Problems, fmt.Sprintf("the day's events were not all applied: %v", err))
 	}
-	bound := s.size.settle - time.Since(start) + s.size.play
-	states, ok := st.waitSettled(ctx, day, h, max(bound, 10*time.Second))
+	states, ok := st.waitSettled(ctx, day, h, s.size.settle)
 	r.SettleSeconds = time.Since(start).Seconds()
 	r.InBound = ok
+	e := day.Expected()
+	h.mu.Lock()
+	r.Notes = append(r.Notes, fmt.Sprintf("the day: %d cards, %d installs (%d acknowledged), %d outlet scans, %d addBalance granted",
+		e.Cards, e.Installs, len(h.installed), e.OutletScans, len(h.granted)))
+	h.mu.Unlock()
 	if sc.after != nil {
 		sc.after(ctx, sr, &r)
 	}

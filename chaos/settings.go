@@ -35,7 +35,7 @@ type size struct {
 }
 
 var (
-	smallDay = size{name: "small", branches: 1, arrivalsPerBranch: 4, play: 20 * time.Second, settle: 2 * time.Minute}
+	smallDay = size{name: "small", branches: 1, arrivalsPerBranch: 6, play: 20 * time.Second, settle: 2 * time.Minute}
 	fullDay  = size{name: "full", branches: 3, arrivalsPerBranch: 12, play: 3 * time.Minute, settle: 10 * time.Minute}
 )
 
@@ -43,7 +43,7 @@ func parseSettings(args []string) (settings, error) {
 	var s settings
 	fs := pflag.NewFlagSet("chaos", pflag.ContinueOnError)
 	fs.SortFlags = false
-	small := fs.Bool("small", false, "a small day (one branch, 4 reservations): what CI runs")
+	small := fs.Bool("small", false, "a small day (one branch, 6 reservations): what CI runs")
 	fs.Int64Var(&s.seed, "seed", 11, "seeds the day, the kill moments and the injected faults")
 	list := fs.String("scenarios", strings.Join(scenarioNames(), ","), "comma-separated scenarios to run after the baseline")
 	fs.StringVar(&s.jsonOut, "json", "", "also write the rows as JSON to this file")
