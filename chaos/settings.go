@@ -36,7 +36,7 @@ type size struct {
 
 var (
 	smallDay = size{name: "small", branches: 1, arrivalsPerBranch: 6, play: 20 * time.Second, settle: 2 * time.Minute}
-	fullDay  = size{name: "full", branches: 3, arrivalsPerBranch: 12, play: 3 * time.Minute, settle: 10 * time.Minute}
+	fullDay  = size{name: "full", branches: 3, arrivalsPerBranch: 10, play: 2 * time.Minute, settle: 8 * time.Minute}
 )
 
 func parseSettings(args []string) (settings, error) {
