@@ -142,7 +142,7 @@ func newStack(ctx context.Context, dir, bin string, log io.Writer, branches, wor
 		"--listen", st.webhookURL[len("http://"):], "--ops-addr", st.webhookOps); err != nil {
 		return nil, err
 	}
-	if err := waitReady(ctx, "http://"+st.webhookOps+"/readyz", time.Minute); err != nil {
+	if err := childproc.WaitReady(ctx, "http://"+st.webhookOps+"/readyz", time.Minute); err != nil {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	for _, args := range [][]string{setupArgs, {"poll-now"}} {
@@ -293,7 +293,7 @@ func (st *stack) startWorker(ctx context.Context, i int) error {
 	} else {
 		st.workers = append(st.workers, w)
 	}
-	return waitReady(ctx, "http://"+st.workerOps[i]+"/readyz", time.Minute)
+	return childproc.WaitReady(ctx, "http://"+st.workerOps[i]+"/readyz", time.Minute)
 }
 
 // starter runs one starter command to its end.
@@ -332,28 +332,6 @@ func (st *stack) close() {
 	} else {
 		for _, ln := range st.listeners {
 			_ = ln.Close()
-		}
-	}
-}
-
-// waitReady polls a readiness endpoint until it answers 200, for at most
-// bound.
-func waitReady(ctx context.Context, url string, bound time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, bound)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s not ready within %s", url, bound)
-		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

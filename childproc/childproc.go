@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"sync"
@@ -130,4 +131,31 @@ func Say(out io.Writer, name, format string, args ...any) {
 	outputMu.Lock()
 	defer outputMu.Unlock()
 	fmt.Fprintf(out, "%-9s| "+format+"\n", append([]any{name}, args...)...)
+}
+
+// WaitReady polls a readiness endpoint until it answers 200, for at most
+// bound (0: until ctx ends).
+func WaitReady(ctx context.Context, url string, bound time.Duration) error {
+	if bound > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, bound)
+		defer cancel()
+	}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready: %w", url, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -200,20 +199,7 @@ func withProgress[T any](what string, f func() (T, error)) (T, error) {
 // waitReady polls a readiness endpoint until it answers 200.
 func waitReady(ctx context.Context, url string) error {
 	_, err := withProgress("waiting for "+url, func() (struct{}, error) {
-		for {
-			resp, err := http.Get(url)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return struct{}{}, nil
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return struct{}{}, ctx.Err()
-			case <-time.After(250 * time.Millisecond):
-			}
-		}
+		return struct{}{}, childproc.WaitReady(ctx, url, 0)
 	})
 	return err
 }
