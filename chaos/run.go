@@ -136,6 +136,9 @@ func runScenario(ctx context.Context, s settings, sc chaosScenario, dir, bin str
 	states, ok := st.waitSettled(ctx, day, h, s.size.settle)
 	r.SettleSeconds = time.Since(start).Seconds()
 	r.InBound = ok
+	if ctx.Err() != nil {
+		return r, errors.New("interrupted") // nothing to compare with
+	}
 	e := day.Expected()
 	h.mu.Lock()
 	r.Notes = append(r.Notes, fmt.Sprintf("the day: %d cards, %d installs (%d acknowledged), %d outlet scans, %d addBalance granted",
@@ -149,9 +152,6 @@ func runScenario(ctx context.Context, s settings, sc chaosScenario, dir, bin str
 		if n := l.Lost(); n > 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s: %d answers lost after the write", vendor, n))
 		}
-	}
-	if ctx.Err() != nil {
-		return r, errors.New("interrupted")
 	}
 	return r, nil
 }
