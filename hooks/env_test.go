@@ -40,7 +40,7 @@ const (
 
 // env is one webhook under test, with its own Passcreator sandbox.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	h        http.Handler
 	cfg      *config.Group
 	reg      *prometheus.Registry
@@ -53,7 +53,7 @@ type env struct {
 	unknownCards *prometheus.CounterVec
 }
 
-func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
+func newEnv(t testing.TB, edit ...func(*hooks.Options)) *env {
 	t.Helper()
 	pc := passcreatorsandbox.New(passcreatorsandbox.Options{APIKey: "pc-test-key", TimeZone: "Europe/Rome", RateLimit: -1})
 	pcServer := httptest.NewServer(pc)
@@ -90,7 +90,9 @@ func newEnv(t *testing.T, edit ...func(*hooks.Options)) *env {
 	for _, f := range edit {
 		f(&o)
 	}
-	e.unknownCards = e.deviceScanWorker(&o, pcServer.URL)
+	if temporalClient != nil { // no dev server when fuzzing
+		e.unknownCards = e.deviceScanWorker(&o, pcServer.URL)
+	}
 	h, err := hooks.New(o)
 	require.NoError(t, err)
 	e.h, e.opts = h, o
@@ -198,7 +200,7 @@ func (e *env) hook(body string) *httptest.ResponseRecorder {
 func ptr[T any](v T) *T { return &v }
 
 // decode reads a JSON answer into a map of raw values.
-func decode(t *testing.T, w *httptest.ResponseRecorder) map[string]json.RawMessage {
+func decode(t testing.TB, w *httptest.ResponseRecorder) map[string]json.RawMessage {
 	t.Helper()
 	var m map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &m), "answer is not a JSON object: %s", w.Body.String())
@@ -206,14 +208,14 @@ func decode(t *testing.T, w *httptest.ResponseRecorder) map[string]json.RawMessa
 }
 
 // str reads a field that must be a JSON string.
-func str(t *testing.T, m map[string]json.RawMessage, key string) string {
+func str(t testing.TB, m map[string]json.RawMessage, key string) string {
 	t.Helper()
 	var s string
 	require.NoError(t, json.Unmarshal(m[key], &s), "%s is not a string: %s", key, m[key])
 	return s
 }
 
-func fixture(t *testing.T, name string) string {
+func fixture(t testing.TB, name string) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	require.NoError(t, err)
@@ -237,19 +239,19 @@ func newGuest() guest {
 func (g guest) key() string { return rules.AccountKey(g.phone, []byte(accountSecret)) }
 
 // createCustomer is the documented createCustomer with this guest's data.
-func (g guest) createCustomer(t *testing.T) string {
+func (g guest) createCustomer(t testing.TB) string {
 	s := fixture(t, "hook_create_customer.json")
 	s = strings.ReplaceAll(s, "+420000000001", g.phone)
 	s = strings.ReplaceAll(s, `"120"`, `"`+g.card+`"`)
 	return strings.ReplaceAll(s, "7862374687", g.track)
 }
 
-func (g guest) readBalance(t *testing.T) string {
+func (g guest) readBalance(t testing.TB) string {
 	s := strings.ReplaceAll(fixture(t, "hook_read_balance.json"), "+420000000001", g.phone)
 	return strings.ReplaceAll(s, `"120"`, `"`+g.card+`"`)
 }
 
-func (g guest) addBalance(t *testing.T, sum, transactionID string) string {
+func (g guest) addBalance(t testing.TB, sum, transactionID string) string {
 	s := strings.ReplaceAll(fixture(t, "hook_add_balance.json"), "+420000000001", g.phone)
 	s = strings.ReplaceAll(s, `"120"`, `"`+g.card+`"`)
 	s = strings.ReplaceAll(s, `"50.00"`, `"`+sum+`"`)
@@ -316,6 +318,15 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
+}
+
+// take returns what was written and empties the buffer.
+func (s *syncBuffer) take() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.b.String()
+	s.b.Reset()
+	return out
 }
 
 func (s *syncBuffer) String() string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
@@ -96,6 +97,11 @@ func decodeIntake(body []byte) (IntakeScan, string) {
 		IntakeScan
 		Value json.RawMessage `json:"value"`
 	}
+	// JSON is UTF-8; the decoder would turn other bytes into U+FFFD, so two
+	// different barcodes or scan ids could read as one.
+	if !utf8.Valid(body) {
+		return w.IntakeScan, "body is not UTF-8"
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&w); err != nil {
 		return w.IntakeScan, "body is not a scan object"
@@ -110,13 +116,15 @@ func decodeIntake(body []byte) (IntakeScan, string) {
 	case !deviceScanID.MatchString(req.DeviceScanID):
 		return req, "deviceScanId: required, up to 128 letters, digits and ._:/-"
 	case req.Barcode == "" || len(req.Barcode) > 256:
-		return req, "barcode: required"
+		return req, "barcode: required, up to 256 characters"
 	case req.BranchID == "":
 		return req, "branchId: required"
 	case req.Value == nil:
 		return req, "value: required as a decimal string"
 	case req.Value.IsNegative():
 		return req, "value: must not be negative"
+	case req.Value.GreaterThan(rules.MaxTransactionValue):
+		return req, "value: must be at most " + rules.MaxTransactionValue.String()
 	case req.Status != nil && *req.Status != int(passcreator.ScanPassNotFound):
 		return req, "status: leave it out; a guestflow card is no Passcreator pass, so the scan is recorded as 3 (pass not found)"
 	}

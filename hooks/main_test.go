@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -42,6 +43,12 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	gin.SetMode(gin.ReleaseMode)
+	// A fuzzing run (its coordinator and each of its workers run TestMain)
+	// plays Temporal with memoryTemporal: no dev server per process.
+	flag.Parse()
+	if fuzzing() {
+		return m.Run()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	srv, err := devserver.Start(ctx, devserver.Options{})
@@ -88,4 +95,15 @@ func run(m *testing.M) int {
 		defer w.Stop()
 	}
 	return m.Run()
+}
+
+// fuzzing reports whether this process runs `go test -fuzz`, as its
+// coordinator or as one of its workers.
+func fuzzing() bool {
+	for _, name := range []string{"test.fuzz", "test.fuzzworker"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" && f.Value.String() != "false" {
+			return true
+		}
+	}
+	return false
 }

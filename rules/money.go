@@ -23,6 +23,11 @@ func IsCents(v decimal.Decimal) bool { return v.Equal(Cents(v)) }
 // webhook applies the group's configured, lower bounds first.
 var MaxGrantSum = decimal.New(1, 9) // 1,000,000,000
 
+// MaxTransactionValue bounds one scan's transaction value, as a device
+// posts it or Passcreator holds it: a larger one is a typing or reading
+// error, and its bonus would credit the guest an absurd sum.
+var MaxTransactionValue = decimal.New(1, 9) // 1,000,000,000
+
 // MaxGrantLifetime is ten years.
 const MaxGrantLifetime = 10 * 366 * 24 * time.Hour
 

@@ -262,7 +262,8 @@ func (s AppScan) property(id PropertyID, name string) (PropertyValue, bool) {
 // value") as a decimal, using the configuration's additionalProperties to map
 // the name to its id. ok is false when the configuration has no such
 // property or the scan carries no value for it; err, with ok false, when the
-// value is not a number or the scan's additionalPropertiesScan is in no
+// value is not a number, is above rules.MaxTransactionValue
+// (ErrValueTooLarge), or the scan's additionalPropertiesScan is in no
 // documented form (ErrPropertiesUnreadable): such a scan earns nothing, and
 // the caller logs it by appScanId. The error never holds the value.
 func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d decimal.Decimal, ok bool, err error) {
@@ -281,8 +282,16 @@ func (s AppScan) DecimalProperty(props []AdditionalProperty, name string) (d dec
 	if err != nil {
 		return decimal.Zero, false, fmt.Errorf("scan %s property %s: %w", s.AppScanID, id, err)
 	}
+	if d.GreaterThan(rules.MaxTransactionValue) {
+		return decimal.Zero, false, fmt.Errorf("scan %s property %s: %w", s.AppScanID, id, ErrValueTooLarge)
+	}
 	return d, true, nil
 }
+
+// ErrValueTooLarge says a scan's value is above rules.MaxTransactionValue:
+// a typing error at the outlet, which earns nothing rather than an absurd
+// bonus.
+var ErrValueTooLarge = errors.New("passcreator: transaction value above the most one scan may carry")
 
 // ErrPropertiesUnreadable says a scan's additionalPropertiesScan was
 // missing or in a form the document does not show.

@@ -2,6 +2,7 @@ package passcreator
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,10 @@ func TestDecimalProperty(t *testing.T) {
 		{"spaces inside", `{"additionalPropertiesScan":{"2":"1 234,50"}}`, "0", false, true},
 		{"exponent", `{"additionalPropertiesScan":{"2":1e3}}`, "0", false, true},
 		{"negative", `{"additionalPropertiesScan":{"2":"-3"}}`, "-3", true, false},
+		// A value no till takes earns nothing rather than an absurd bonus.
+		{"at the bound", `{"additionalPropertiesScan":{"2":"1000000000,00"}}`, "1000000000", true, false},
+		{"above the bound", `{"additionalPropertiesScan":{"2":"1000000000,01"}}`, "0", false, true},
+		{"absurdly large", `{"additionalPropertiesScan":{"2":1` + strings.Repeat("0", 30000) + `}}`, "0", false, true},
 		{"several values", `{"additionalPropertiesScan":{"2":"7,00","0":true}}`, "7", true, false},
 		// additionalProperties are the pass's values, not the transaction.
 		{"empty list, pass properties keyed by id", `{"additionalPropertiesScan":[],"additionalProperties":{"2":"9.99"}}`, "0", false, false},

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 )
 
 // EventAppScanCreated is the webhook event Passcreator sends for each new scan.
@@ -22,6 +23,11 @@ func ParseScanEvent(body []byte) (AppScan, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
 		return scan, errors.New("passcreator: webhook body is not a JSON object")
+	}
+	// JSON is UTF-8; the decoder would turn other bytes into U+FFFD, so two
+	// scans' different ids could read as one and the second be lost.
+	if !utf8.Valid(body) {
+		return scan, errors.New("passcreator: webhook body is not UTF-8")
 	}
 	if err := json.Unmarshal(body, &scan); err != nil {
 		return scan, errors.New("passcreator: webhook scan does not decode")

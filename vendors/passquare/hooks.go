@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -40,6 +41,11 @@ func DecodeHook(body []byte) (*Hook, error) {
 		CRMKey   flexString      `json:"crm_key"`
 		Method   string          `json:"method"`
 		Customer json.RawMessage `json:"customer"`
+	}
+	// JSON is UTF-8; the decoder would turn other bytes into U+FFFD, so two
+	// different transactionIds could read as one and the second be lost.
+	if !utf8.Valid(body) {
+		return nil, invalid("body", "not UTF-8")
 	}
 	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, invalid("body", "not a JSON object")

@@ -158,10 +158,15 @@ func (cl *Client) withRequestID(ae *AnswerError, raw []byte, h http.Header) *Ans
 }
 
 // singleUse is hc on a transport that never reuses a connection, so the
-// transport has no dead connection to retry a request on.
+// transport has no dead connection to retry a request on. A RoundTripper
+// other than *http.Transport (a test's, a proxy's) is used as given: it
+// must not be bypassed, and only Go's transport is known to send again.
 func singleUse(hc *http.Client) *http.Client {
 	base, ok := hc.Transport.(*http.Transport)
-	if !ok || base == nil {
+	switch {
+	case hc.Transport != nil && !ok:
+		return hc
+	case base == nil:
 		base = http.DefaultTransport.(*http.Transport)
 	}
 	t := base.Clone()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -137,6 +138,25 @@ func TestNotReplayableCallIsSentOnce(t *testing.T) {
 		}
 	}
 }
+
+// A not replayable call goes through the client's own RoundTripper when it
+// is not Go's transport, never around it to the network.
+func TestNotReplayableCallKeepsTheClientsRoundTripper(t *testing.T) {
+	var seen atomic.Int32
+	hc := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		seen.Add(1)
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+	})}
+	cl := &vendorhttp.Client{Vendor: "passportscan", BaseURL: "http://vendor.invalid", HTTP: hc}
+	err := cl.Do(context.Background(), vendorhttp.Call{Method: http.MethodGet, Endpoint: "GET /v1/reservations", Path: "/v1/reservations", NotReplayable: true})
+	if err != nil || seen.Load() != 1 {
+		t.Fatalf("error %v, %d requests through the client's RoundTripper, want 1", err, seen.Load())
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 type formErr string
 
