@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,9 +103,17 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 		"--dynamic-config-value", "matching.numTaskqueueReadPartitions=1",
 		"--dynamic-config-value", "matching.numTaskqueueWritePartitions=1",
 	}, o.ExtraArgs...)
+	hostPort := o.HostPort
+	if hostPort == "" {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		hostPort = "127.0.0.1:" + port
+	}
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  cli,
-		ClientOptions: &client.Options{HostPort: o.HostPort, Namespace: o.Namespace},
+		ClientOptions: &client.Options{HostPort: hostPort, Namespace: o.Namespace},
 		DBFilename:    o.DBFile,
 		EnableUI:      o.UI,
 		UIPort:        o.UIPort,
@@ -114,6 +123,9 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 		Stderr:        out,
 	})
 	if err != nil {
+		if _, port, perr := net.SplitHostPort(hostPort); perr == nil {
+			stopLeftover(cli, port)
+		}
 		return nil, fmt.Errorf("start temporal dev server: %w", err)
 	}
 	return srv, nil

@@ -11,7 +11,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +19,8 @@ import (
 	"github.com/spf13/pflag"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/guestflow/guestflow/childproc"
 	"github.com/guestflow/guestflow/devserver"
-	"github.com/guestflow/guestflow/devstack/process"
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/program"
 	"github.com/guestflow/guestflow/temporalclient"
@@ -103,14 +102,14 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 		"TEMPORAL_ADDRESS=" + srv.FrontendHostPort(), "TEMPORAL_NAMESPACE=default",
 		"GUESTFLOW_CONFIG=" + cfg, "GUESTFLOW_LOG_FORMAT=text",
 	}
-	var children []*process.Child
+	var children []*childproc.Child
 	defer func() {
 		for i := len(children) - 1; i >= 0; i-- {
 			children[i].Stop(10 * time.Second)
 		}
 	}()
 	start := func(name string, args ...string) error {
-		c, err := process.Start(name, env, filepath.Join(dir, "bin", name), args...)
+		c, err := childproc.Start(name, os.Stdout, env, filepath.Join(dir, "bin", name), args...)
 		if err == nil {
 			children = append(children, c)
 		}
@@ -134,7 +133,7 @@ func run(ctx context.Context, dir string, port, uiPort int, fresh bool) error {
 
 	say("creating the schedules (starter setup) and running the first polls")
 	for _, args := range [][]string{{"setup", "--poll-interval", "1m"}, {"poll-now"}} {
-		c, err := process.Start("starter", env, filepath.Join(dir, "bin", "starter"), args...)
+		c, err := childproc.Start("starter", os.Stdout, env, filepath.Join(dir, "bin", "starter"), args...)
 		if err != nil {
 			return err
 		}
@@ -157,7 +156,7 @@ The sandboxes play a seeded day (an hour a minute); guests appear within a
 minute and move through the stages. Ctrl-C stops everything.
 `, uiPort, srv.FrontendHostPort(), webhookURL, webhookOps, webhookOps, workerOps, cfg, filepath.Join(dir, "temporal.log"))
 
-	name, err := process.WaitExit(ctx, children)
+	name, err := childproc.WaitExit(ctx, children)
 	if name != "" {
 		return fmt.Errorf("%s exited: %v", name, err)
 	}
@@ -174,7 +173,7 @@ func packages() []string {
 }
 
 func say(format string, args ...any) {
-	process.Printf("devstack | "+format+"\n", args...)
+	childproc.Say(os.Stdout, "devstack", format, args...)
 }
 
 // withProgress runs f, printing how long it has been waiting every 15 s.
@@ -200,20 +199,7 @@ func withProgress[T any](what string, f func() (T, error)) (T, error) {
 // waitReady polls a readiness endpoint until it answers 200.
 func waitReady(ctx context.Context, url string) error {
 	_, err := withProgress("waiting for "+url, func() (struct{}, error) {
-		for {
-			resp, err := http.Get(url)
-			if err == nil {
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					return struct{}{}, nil
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return struct{}{}, ctx.Err()
-			case <-time.After(250 * time.Millisecond):
-			}
-		}
+		return struct{}{}, childproc.WaitReady(ctx, url, 0)
 	})
 	return err
 }

@@ -34,7 +34,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
-	"github.com/guestflow/guestflow/devstack/process"
+	"github.com/guestflow/guestflow/childproc"
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/program"
 	"github.com/guestflow/guestflow/scenario"
@@ -85,7 +85,7 @@ func main() {
 }
 
 func say(format string, args ...any) {
-	process.Printf("production-shape | "+format+"\n", args...)
+	childproc.Say(os.Stdout, "production-shape", format, args...)
 }
 
 // timings are the run's phases, in order, for the README's figures.
@@ -194,8 +194,8 @@ func run(ctx context.Context, s settings) (err error) {
 		"GUESTFLOW_CONFIG=" + sb.configFile, "GUESTFLOW_LOG_FORMAT=text",
 	}
 	bin := func(name string) string { return filepath.Join(s.dir, "bin", name) }
-	startProgram := func(name, program string, extra ...string) (*process.Child, error) {
-		c, err := process.StartTo(logs["guestflow.log"], name, append(slices.Clone(env), extra...), bin(program))
+	startProgram := func(name, program string, extra ...string) (*childproc.Child, error) {
+		c, err := childproc.Start(name, logs["guestflow.log"], append(slices.Clone(env), extra...), bin(program))
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +204,7 @@ func run(ctx context.Context, s settings) (err error) {
 		return c, nil
 	}
 	starter := func(args ...string) error {
-		c, err := process.StartTo(logs["guestflow.log"], "starter", env, bin("starter"), args...)
+		c, err := childproc.Start("starter", logs["guestflow.log"], env, bin("starter"), args...)
 		if err != nil {
 			return err
 		}
@@ -228,7 +228,7 @@ func run(ctx context.Context, s settings) (err error) {
 	// One worker after the other, as a rolling start does: each checks
 	// Passquare's credentials once at start, outside the task queue's rate
 	// limit, and Passquare allows one request a second.
-	var workers, webhooks []*process.Child
+	var workers, webhooks []*childproc.Child
 	for i := range 2 {
 		ops, err := freePort()
 		if err != nil {
@@ -335,7 +335,7 @@ func run(ctx context.Context, s settings) (err error) {
 
 	// The survivors must still be running: the day settled on them.
 	var problems []string
-	alive := []*process.Child{workers[1], webhooks[0]}
+	alive := []*childproc.Child{workers[1], webhooks[0]}
 	if !killedWorker {
 		alive = append(alive, workers[0])
 	}
@@ -343,7 +343,7 @@ func run(ctx context.Context, s settings) (err error) {
 		alive = append(alive, webhooks[1])
 	}
 	exitCtx, exitCancel := context.WithTimeout(ctx, 10*time.Millisecond)
-	if name, err := process.WaitExit(exitCtx, alive); name != "" {
+	if name, err := childproc.WaitExit(exitCtx, alive); name != "" {
 		problems = append(problems, fmt.Sprintf("%s exited during the day: %v", name, err))
 	}
 	exitCancel()

@@ -15,8 +15,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/guestflow/guestflow/childproc"
 	"github.com/guestflow/guestflow/deploy"
-	"github.com/guestflow/guestflow/devstack/process"
 )
 
 // tools are the Temporal programs the run needs, built by
@@ -48,7 +48,7 @@ func setup(ctx context.Context, log io.Writer, step string, env []string) error 
 // temporalServer is the real Temporal server, all four services in one
 // process as compose runs it.
 type temporalServer struct {
-	child    *process.Child
+	child    *childproc.Child
 	frontend string
 }
 
@@ -68,7 +68,7 @@ func startServer(ctx context.Context, t tools, env []string, log io.Writer) (*te
 	}
 	env = append(env, "BIND_ON_IP=127.0.0.1", "TEMPORAL_BROADCAST_ADDRESS=127.0.0.1",
 		"TEMPORAL_CONFIG_DIR="+abs, "TEMPORAL_ENVIRONMENT="+deploy.ServerEnvironment)
-	child, err := process.StartTo(log, "temporal", env, t.server, "--root", "/", "--allow-no-auth", "start")
+	child, err := childproc.Start("temporal", log, env, t.server, "--root", "/", "--allow-no-auth", "start")
 	if err != nil {
 		return nil, err
 	}

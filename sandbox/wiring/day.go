@@ -34,27 +34,7 @@ func DayOptions(g *config.Group, s Day, now time.Time) (scenario.Options, error)
 	if !s.Hooked || s.InstallShare == 0 {
 		o.InstallShare = -1 // nobody to tell, or nobody installs
 	}
-	for _, id := range g.BranchIDs {
-		b := g.Branches[id]
-		accepted := make([]rules.DocumentType, len(b.Rules.AcceptedDocuments))
-		for i, d := range b.Rules.AcceptedDocuments {
-			accepted[i] = rules.DocumentType(d)
-		}
-		o.Branches = append(o.Branches, scenario.Branch{
-			ID:                            id,
-			PassportScanAccountID:         b.PassportScanAccountID,
-			Country:                       b.Country,
-			TimeZone:                      b.TimeZone,
-			MewsAccessToken:               b.MewsAccessToken.Value(),
-			PasscreatorAppConfigurationID: b.PasscreatorAppConfigurationID,
-			TransactionValueProperty:      b.TransactionValueProperty,
-			AcceptedDocuments:             accepted,
-			AdultAge:                      b.Rules.AdultAge,
-			ConsentWhenUnanswered:         b.Rules.ConsentWhenUnanswered,
-			BonusPercent:                  b.Rules.BonusPercent.Decimal,
-			RealUseStatuses:               b.Rules.RealUseStatuses,
-		})
-	}
+	o.Branches = scenario.BranchesOf(g)
 	if s.Date != "" {
 		d, err := rules.ParseDate(s.Date)
 		if err != nil {

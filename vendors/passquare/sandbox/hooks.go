@@ -38,6 +38,8 @@ type HookResult struct {
 	Balance    *decimal.Decimal
 	Discount   *decimal.Decimal
 	Error      string // the {"error": ...} of a refusal
+	// RetryAfter is the answer's Retry-After header, "" when none.
+	RetryAfter string
 }
 
 // InstallCard plays a guest installing their card: it marks the card
@@ -181,7 +183,9 @@ func (s *Server) sendHook(ctx context.Context, method string, customer map[strin
 	if err != nil {
 		return HookResult{Status: resp.StatusCode}, fmt.Errorf("sandbox: read %s hook answer: %w", method, err)
 	}
-	return decodeHookAnswer(resp.StatusCode, raw), nil
+	res := decodeHookAnswer(resp.StatusCode, raw)
+	res.RetryAfter = resp.Header.Get("Retry-After")
+	return res, nil
 }
 
 func (s *Server) recordHook(h SentHook) {

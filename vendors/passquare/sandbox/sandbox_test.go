@@ -196,6 +196,21 @@ func TestHookCRMKeyAsPasswordWithBlankLogin(t *testing.T) {
 	assert.Equal(t, "crm-key-1", gotKey)
 }
 
+// An integrator that cannot answer yet says when to try again; the
+// sandbox, playing Passquare, hands that on to whoever re-sends the hook.
+func TestHookAnswerCarriesRetryAfter(t *testing.T) {
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer hook.Close()
+	s, _ := newTest(t, Options{HookURL: hook.URL, HookPassword: "crm-key-1"})
+	res, err := s.AddBalance(t.Context(), "+420777000111", "120", "5.00", "tx-1", nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusServiceUnavailable, res.Status)
+	assert.Equal(t, "7", res.RetryAfter)
+}
+
 // The document's push example writes the phone as digits without a plus.
 func TestPushExampleWithoutPlus(t *testing.T) {
 	s, clk := newTest(t, Options{})
