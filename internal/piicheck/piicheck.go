@@ -69,14 +69,39 @@ func (v *Values) add(s string, personal bool) {
 	}
 }
 
-// In returns the personal values that occur in text.
+// In returns the personal values that occur in text as a whole word: a
+// value found only inside a longer word of the text ("ration" in the
+// endpoint "{appConfigurationId}") is the code's own wording, not a repeat.
 func (v *Values) In(text string) []string {
 	var found []string
 	keys := v.keys.String()
 	for _, s := range v.values {
-		if strings.Contains(text, s) && !strings.Contains(keys, s) {
+		if wholeWordIn(text, s) && !strings.Contains(keys, s) {
 			found = append(found, s)
 		}
 	}
 	return found
+}
+
+func wholeWordIn(text, s string) bool {
+	for from := 0; ; {
+		i := strings.Index(text[from:], s)
+		if i < 0 {
+			return false
+		}
+		start, end := from+i, from+i+len(s)
+		if !wordByte(text, start-1) && !wordByte(text, end) {
+			return true
+		}
+		from = start + 1
+	}
+}
+
+// wordByte reports whether text[i] continues a word: a letter or a digit.
+func wordByte(text string, i int) bool {
+	if i < 0 || i >= len(text) {
+		return false
+	}
+	c := text[i]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }

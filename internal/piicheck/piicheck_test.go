@@ -17,4 +17,9 @@ func TestIn(t *testing.T) {
 	require.Equal(t, []string{"ex@example.com"}, v.In("to ex@example.com"))
 	require.Empty(t, Find([]byte(`not json`)).In("not json"))
 	require.Equal(t, []string{"joe@passquare.com"}, v.In("mail joe@passquare.com"))
+	// Found by FuzzPasscreatorAnswers: a name that is part of the code's
+	// own words is not repeated data; the same name as a word is.
+	ration := Find([]byte(`{"nAme":"ration"}`))
+	require.Empty(t, ration.In(`endpoint="GET /api/appscan/list/{appConfigurationId}"`))
+	require.Equal(t, []string{"ration"}, ration.In(`msg="refused ration"`))
 }
