@@ -96,7 +96,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 		Passquare: &Passquare{
 			Client: passquare.New(passquare.Options{
 				AppKey: cfg.Passquare.AppKey.Value(), BaseURL: cfg.Passquare.BaseURL,
-				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing,
+				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing, Retry: &vendorhttp.InActivity,
 				PacerWait: func(d time.Duration) { pacerWait.Observe(d.Seconds()) },
 			}),
 			TemplateUUID: cfg.Passquare.TemplateUUID,
