@@ -202,7 +202,9 @@ const passquareSpacing = 1250 * time.Millisecond
 // passquareCallsPerActivity is the most requests one activity on the
 // Passquare queue sends: IssueCard's retry reads the customer, writes it
 // and, without a card number in the answer, reads it again; PushBalance
-// sends two.
+// sends two. Calls retried inside an activity spend from the same budget
+// (passquareCalls), never beyond it, so retries need no larger number:
+// raising it would slow every activity's queue for the sake of faults.
 const passquareCallsPerActivity = 3
 
 // PassquareRate is the Passquare task queue's rate, in activities per

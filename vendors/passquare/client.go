@@ -34,7 +34,7 @@ type Options struct {
 	// 429 to a second request within a second. It counts from the end of
 	// the previous call, so calls run one at a time. 0 means
 	// DefaultMinInterval, a negative value disables the spacing. It waits,
-	// it never retries.
+	// it never retries; a call retried (Retry) waits in it again.
 	MinInterval time.Duration
 	// Retry, when set, sends a call again after a transient fault inside
 	// the call (vendorhttp.InActivity for activities): every repeat waits
