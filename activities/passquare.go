@@ -50,36 +50,57 @@ func (a *Passquare) IssueCard(ctx context.Context, in IssueCardInput) (lifecycle
 	p := &issueProgress{}
 	resume(ctx, p)
 	ctx = passquareCalls(ctx, func() any { return p })
+	// looked: this attempt read the customer back; fresh: Passquare held no
+	// customer for the phone then, so a write's answer without a card
+	// number means the card comes at install, with nothing to read.
+	looked, fresh := false, false
 	// Only Issued is trusted to skip the read: a worker that died after
 	// sending the write may not have recorded WriteSent.
 	if !p.Issued && (p.WriteSent || activity.GetInfo(ctx).Attempt > 1) {
-		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
-		if err != nil && !vendorhttp.IsStatus(err, http.StatusNotFound) {
+		card, found, err := a.lookBack(ctx, in, &fresh)
+		if err != nil || found {
+			return card, err
+		}
+		looked = true
+	}
+	for !p.Issued {
+		res, err := a.issue(ctx, in, p)
+		if err == nil {
+			p.Issued, p.WriteSent = true, false
+			p.Card = lifecycle.Card{
+				AccountKey: in.AccountKey,
+				Number:     res.CardNumber,
+				Track:      res.CardTrack,
+				AppleURL:   res.CardURL,
+				GoogleURL:  res.CardGPayURL,
+				FormURL:    res.FormURL,
+			}
+			progressed(ctx, p)
+			activity.GetLogger(ctx).Info("Passquare customer written", "account_key", in.AccountKey, "sms_sent", res.SMSSent.OK)
+			break
+		}
+		if looked || !vendorhttp.OutcomeUnknown(err) {
 			return lifecycle.Card{}, vendorFailure(err)
 		}
-		if card, ok := issuedBefore(in.AccountKey, existing); ok {
-			return card, nil
+		// The answer was lost: Passquare may hold the customer now. Look
+		// once, and write again in this attempt only when it did not, and
+		// the write is the last request the queue counts for the activity.
+		activity.GetLogger(ctx).Info("Passquare card write answer lost; looking before writing again", "account_key", in.AccountKey)
+		card, found, lookErr := a.lookBack(ctx, in, &fresh)
+		if lookErr != nil || found {
+			return card, lookErr
 		}
-	}
-	if !p.Issued {
-		res, err := a.issue(ctx, in, p)
-		if err != nil {
-			return lifecycle.Card{}, err
+		looked = true
+		if !fresh || !passquare.BudgetLeft(ctx) {
+			return lifecycle.Card{}, vendorFailure(err) // the next attempt looks first
 		}
-		p.Issued, p.WriteSent = true, false
-		p.Card = lifecycle.Card{
-			AccountKey: in.AccountKey,
-			Number:     res.CardNumber,
-			Track:      res.CardTrack,
-			AppleURL:   res.CardURL,
-			GoogleURL:  res.CardGPayURL,
-			FormURL:    res.FormURL,
-		}
-		progressed(ctx, p)
-		activity.GetLogger(ctx).Info("Passquare customer written", "account_key", in.AccountKey, "sms_sent", res.SMSSent.OK)
 	}
 	card := p.Card
-	if card.Number == "" {
+	switch {
+	case card.Number != "":
+	case fresh:
+		card.Pending = true
+	default:
 		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
 		if err != nil {
 			return lifecycle.Card{}, vendorFailure(err)
@@ -120,14 +141,28 @@ func (a *Passquare) issue(ctx context.Context, in IssueCardInput, p *issueProgre
 	p.WriteSent = true
 	progressed(ctx, p)
 	res, err := a.Client.UserCreateOrUpdate(ctx, u)
-	if err != nil {
-		if !vendorhttp.OutcomeUnknown(err) {
-			p.WriteSent = false // Passquare did not act on it
-			progressed(ctx, p)
-		}
-		return nil, vendorFailure(err)
+	if err != nil && !vendorhttp.OutcomeUnknown(err) {
+		p.WriteSent = false // Passquare did not act on it
+		progressed(ctx, p)
 	}
-	return res, nil
+	return res, err
+}
+
+// lookBack reads the customer back for what an earlier write left
+// (issuedBefore); found says whether it left anything, fresh is set when
+// Passquare holds no customer for the phone at all.
+func (a *Passquare) lookBack(ctx context.Context, in IssueCardInput, fresh *bool) (card lifecycle.Card, found bool, err error) {
+	existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
+	switch {
+	case vendorhttp.IsStatus(err, http.StatusNotFound):
+		*fresh = true
+		return lifecycle.Card{}, false, nil
+	case err != nil:
+		return lifecycle.Card{}, false, vendorFailure(err)
+	}
+	*fresh = false
+	card, found = issuedBefore(in.AccountKey, existing)
+	return card, found, nil
 }
 
 // issueProgress is what an IssueCard attempt has done, in its heartbeat

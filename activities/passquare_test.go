@@ -3,6 +3,8 @@ package activities
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,38 +145,73 @@ func TestIssueCardRetriesA503InTheCall(t *testing.T) {
 	var card lifecycle.Card
 	require.NoError(t, runActivity(t, a, a.IssueCard, issueInput(phone), &card))
 	assert.True(t, card.Pending)
-	var paths []string
-	for _, c := range sb.Calls() {
-		paths = append(paths, c.Path)
-	}
-	assert.Equal(t, []string{"/api/v2/crm/user_create_or_update", "/api/v2/crm/user_create_or_update", "/api/v2/crm/read_customer"}, paths)
+	assert.Equal(t, []string{"/crm/user_create_or_update", "/crm/user_create_or_update", "/crm/read_customer"}, paths(sb))
 	assert.Len(t, sb.SMS(), 1)
 }
 
+// paths are the paths of the calls the sandbox served, in order.
+func paths(sb *pqsandbox.Server) []string {
+	var ps []string
+	for _, c := range sb.Calls() {
+		ps = append(ps, strings.TrimPrefix(c.Path, "/api/v2"))
+	}
+	return ps
+}
+
 // A card write whose answer was lost after Passquare acted is not sent
-// again by the attempt, nor by the next one: that reads the customer back,
-// finds the one the write created (the card comes at install), and the
-// guest is texted once.
+// again: the attempt reads the customer back, finds the one the write
+// created (the card comes at install), and the guest is texted once.
 func TestIssueCardAfterALostAnswerTextsOnce(t *testing.T) {
 	a, sb := passquareBehind(t, pqsandbox.Options{CardsAtInstall: true}, &fastRetries,
 		func(h http.Handler) http.Handler { return sandboxkit.LoseAnswers(h, "/crm/user_create_or_update", 1) })
 	a.FormLink, a.SMSText = "https://form.passquare.com/0000", "Your card: %link%"
 	const phone = "+420777000444"
 
-	details, err := runAttempt(t, a, a.IssueCard, issueInput(phone), nil, nil)
-	require.Error(t, err)
-	assert.Len(t, sb.Calls(), 1, "the write is not repeated inside the call")
-	var p issueProgress
-	require.NotNil(t, details)
-	require.NoError(t, details.Get(&p))
-	assert.True(t, p.WriteSent)
+	var card lifecycle.Card
+	require.NoError(t, runActivity(t, a, a.IssueCard, issueInput(phone), &card))
+	assert.True(t, card.Pending)
+	assert.Equal(t, []string{"/crm/user_create_or_update", "/crm/read_customer"}, paths(sb))
+	assert.Len(t, sb.SMS(), 1, "the guest is texted once")
+}
+
+// A card write answered 500 before Passquare acted: the attempt looks,
+// finds no customer, and writes once more, within the activity's three
+// requests; the new customer's card comes at install, so nothing more is
+// read.
+func TestIssueCardWritesAgainWhenTheLostWriteDidNotLand(t *testing.T) {
+	var failed atomic.Bool
+	a, sb := passquareBehind(t, pqsandbox.Options{CardsAtInstall: true}, &fastRetries, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/crm/user_create_or_update") && failed.CompareAndSwap(false, true) {
+				http.Error(w, `{"success":false,"error":"internal"}`, http.StatusInternalServerError)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	a.FormLink, a.SMSText = "https://form.passquare.com/0000", "Your card: %link%"
+	const phone = "+420777000445"
 
 	var card lifecycle.Card
-	_, err = runAttempt(t, a, a.IssueCard, issueInput(phone), &card, p)
-	require.NoError(t, err)
+	require.NoError(t, runActivity(t, a, a.IssueCard, issueInput(phone), &card))
 	assert.True(t, card.Pending)
-	assert.Len(t, sb.SMS(), 1, "the guest is texted once")
-	assert.Equal(t, 1, sb.Recorder().Count("", "/api/v2/crm/user_create_or_update"))
+	assert.Equal(t, []string{"/crm/read_customer", "/crm/user_create_or_update"}, paths(sb), "the 500 never reached the sandbox")
+	assert.Len(t, sb.SMS(), 1)
+}
+
+// The attempt after one whose write answer was lost reads first and finds
+// the customer that write created: nothing is written or texted again.
+func TestIssueCardResumesAfterALostAnswer(t *testing.T) {
+	a, sb := passquareBehind(t, pqsandbox.Options{CardsAtInstall: true}, &fastRetries, nil)
+	const phone = "+420777000446"
+	require.NoError(t, sb.SeedCustomer(pqAppKey, pqsandbox.Customer{Phone: phone, Name: "Eva", RemoteID: "acct-1"}))
+
+	var card lifecycle.Card
+	_, err := runAttempt(t, a, a.IssueCard, issueInput(phone), &card, issueProgress{WriteSent: true})
+	require.NoError(t, err)
+	assert.Equal(t, "acct-1", card.AccountKey)
+	assert.Equal(t, []string{"/crm/read_customer"}, paths(sb))
+	assert.Empty(t, sb.SMS())
 }
 
 // An attempt after one whose write was answered does not write again: it

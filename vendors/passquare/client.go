@@ -74,7 +74,7 @@ func New(o Options) *Client {
 			Logger:      o.Logger,
 			DecodeError: DecodeError,
 			Retry:       o.Retry,
-			MayRepeat:   budgetLeft,
+			MayRepeat:   BudgetLeft,
 		},
 	}
 	switch {
@@ -115,8 +115,9 @@ func WithRequestBudget(ctx context.Context, n int) context.Context {
 	return context.WithValue(ctx, budgetKey{}, b)
 }
 
-// budgetLeft reports whether ctx's request budget, if any, allows a repeat.
-func budgetLeft(ctx context.Context) bool {
+// BudgetLeft reports whether ctx's request budget, if any, allows one more
+// request.
+func BudgetLeft(ctx context.Context) bool {
 	b, ok := ctx.Value(budgetKey{}).(*atomic.Int32)
 	return !ok || b.Load() > 0
 }
