@@ -30,3 +30,25 @@ func vendorCalls(ctx context.Context, progress func() any) context.Context {
 		activity.RecordHeartbeat(ctx, progress())
 	})
 }
+
+// resume fills p with the progress the previous attempt recorded in its
+// heartbeat details, and reports whether there was any. Unreadable
+// progress counts as none: starting over is safe, only dearer, since
+// every activity looks for a write whose answer it did not get.
+func resume(ctx context.Context, p any) bool {
+	if !activity.IsActivity(ctx) || !activity.HasHeartbeatDetails(ctx) {
+		return false
+	}
+	if err := activity.GetHeartbeatDetails(ctx, p); err != nil {
+		activity.GetLogger(ctx).Warn("previous attempt's progress unreadable; starting over", "error", err)
+		return false
+	}
+	return true
+}
+
+// progressed records p at once, so that it outlives a failure of the next call.
+func progressed(ctx context.Context, p any) {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, p)
+	}
+}

@@ -173,24 +173,12 @@ type mewsProgress struct {
 // resumeMews is the progress the previous attempt recorded, or none.
 func resumeMews(ctx context.Context) *mewsProgress {
 	p := &mewsProgress{}
-	if !activity.IsActivity(ctx) || !activity.HasHeartbeatDetails(ctx) {
-		return p
-	}
-	if err := activity.GetHeartbeatDetails(ctx, p); err != nil {
-		// Starting over is safe, only dearer: every write is looked for first.
-		activity.GetLogger(ctx).Warn("previous attempt's progress unreadable; starting over", "error", err)
+	if !resume(ctx, p) {
 		return &mewsProgress{}
 	}
 	activity.GetLogger(ctx).Info("resuming the Mews update", "mews_customer_id", p.Result.CustomerID,
 		"customer_ready", p.CustomerReady, "document_add_sent", p.DocumentAddSent)
 	return p
-}
-
-// progressed records p at once, so that it outlives a failure of the next call.
-func progressed(ctx context.Context, p *mewsProgress) {
-	if activity.IsActivity(ctx) {
-		activity.RecordHeartbeat(ctx, p)
-	}
 }
 
 // foundCustomer is how readyCustomer came by the customer.

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,25 +24,6 @@ const (
 	mewsClientToken = "test-client-token"
 	mewsAccess      = "test-access-token"
 )
-
-// loseAnswers forwards to Mews but drops the answer of the first calls to
-// path after Mews has acted on them: the timeout after a write that
-// Temporal then retries.
-func loseAnswers(h http.Handler, path string, times int32) http.Handler {
-	var lost atomic.Int32
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, path) || lost.Add(1) > times {
-			h.ServeHTTP(w, r)
-			return
-		}
-		h.ServeHTTP(httptest.NewRecorder(), r) // Mews writes...
-		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer never arrives
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-			}
-		}
-	})
-}
 
 func mewsInput() UpdateMewsInput {
 	birth := rules.Date{Year: 1980, Month: time.May, Day: 1}
@@ -91,7 +71,7 @@ func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
-			a := newMews(t, loseAnswers(sb, tc.path, 1))
+			a := newMews(t, sandboxkit.LoseAnswers(sb, tc.path, 1))
 
 			res, err := runUpdateMews(t, a, mewsInput())
 			if err != nil {

@@ -31,8 +31,12 @@ type IssueCardInput struct {
 }
 
 // IssueCard creates or updates the Passquare customer and has Passquare
-// text the guest the card link. A retry first reads the customer back, so
-// a card issued before a lost answer is not issued, or texted, twice.
+// text the guest the card link. A transient fault is retried inside each
+// call (Passquare's client, within the activity's request budget); a write
+// whose answer was lost fails the attempt, and the next one reads the
+// customer back first, so a card issued before a lost answer is not
+// issued, or texted, twice. An attempt that got the write's answer records
+// it in its heartbeat details, and the next attempt does not write again.
 //
 // Passquare's answer carries a card_number only when that call created a
 // card. Without one, the customer is read back for a card Passquare already
@@ -43,15 +47,75 @@ func (a *Passquare) IssueCard(ctx context.Context, in IssueCardInput) (lifecycle
 	if !passquare.ValidPhone(in.Holder.Phone) {
 		return lifecycle.Card{}, invalidInput("the holder's phone is not E.164")
 	}
-	if activity.GetInfo(ctx).Attempt > 1 {
-		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
-		if err != nil && !vendorhttp.IsStatus(err, http.StatusNotFound) {
+	p := &issueProgress{}
+	resume(ctx, p)
+	ctx = passquareCalls(ctx, func() any { return p })
+	// looked: this attempt read the customer back; fresh: Passquare held no
+	// customer for the phone then, so a write's answer without a card
+	// number means the card comes at install, with nothing to read.
+	looked, fresh := false, false
+	// Only Issued is trusted to skip the read: a worker that died after
+	// sending the write may not have recorded WriteSent.
+	if !p.Issued && (p.WriteSent || activity.GetInfo(ctx).Attempt > 1) {
+		card, found, err := a.lookBack(ctx, in, &fresh)
+		if err != nil || found {
+			return card, err
+		}
+		looked = true
+	}
+	for !p.Issued {
+		res, err := a.issue(ctx, in, p)
+		if err == nil {
+			p.Issued, p.WriteSent = true, false
+			p.Card = lifecycle.Card{
+				AccountKey: in.AccountKey,
+				Number:     res.CardNumber,
+				Track:      res.CardTrack,
+				AppleURL:   res.CardURL,
+				GoogleURL:  res.CardGPayURL,
+				FormURL:    res.FormURL,
+			}
+			progressed(ctx, p)
+			activity.GetLogger(ctx).Info("Passquare customer written", "account_key", in.AccountKey, "sms_sent", res.SMSSent.OK)
+			break
+		}
+		if looked || !vendorhttp.OutcomeUnknown(err) {
 			return lifecycle.Card{}, vendorFailure(err)
 		}
-		if card, ok := cardOf(in.AccountKey, existing); ok {
-			return card, nil
+		// The answer was lost: Passquare may hold the customer now. Look
+		// once, and write again in this attempt only when it did not, and
+		// the write is the last request the queue counts for the activity.
+		activity.GetLogger(ctx).Info("Passquare card write answer lost; looking before writing again", "account_key", in.AccountKey)
+		card, found, lookErr := a.lookBack(ctx, in, &fresh)
+		if lookErr != nil || found {
+			return card, lookErr
+		}
+		looked = true
+		if !fresh || !passquare.BudgetLeft(ctx) {
+			return lifecycle.Card{}, vendorFailure(err) // the next attempt looks first
 		}
 	}
+	card := p.Card
+	switch {
+	case card.Number != "":
+	case fresh:
+		card.Pending = true
+	default:
+		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
+		if err != nil {
+			return lifecycle.Card{}, vendorFailure(err)
+		}
+		held, ok := cardOf(in.AccountKey, existing)
+		card.Number, card.Track, card.Installed, card.Pending = held.Number, held.Track, held.Installed, !ok
+	}
+	activity.GetLogger(ctx).Info("wallet card issued", "account_key", in.AccountKey, "card_pending", card.Pending)
+	return card, nil
+}
+
+// issue sends the guest's user_create_or_update, with WriteSent recorded
+// first so that, if its answer is lost, the next attempt looks before it
+// writes again.
+func (a *Passquare) issue(ctx context.Context, in IssueCardInput, p *issueProgress) (*passquare.UpdateResult, error) {
 	u := passquare.CustomerUpdate{
 		Phone:        in.Holder.Phone,
 		Name:         in.Holder.FirstName,
@@ -74,28 +138,56 @@ func (a *Passquare) IssueCard(ctx context.Context, in IssueCardInput) (lifecycle
 	if a.FormLink == "" {
 		u.SMS = "" // no form, no link to text
 	}
+	p.WriteSent = true
+	progressed(ctx, p)
 	res, err := a.Client.UserCreateOrUpdate(ctx, u)
-	if err != nil {
-		return lifecycle.Card{}, vendorFailure(err)
+	if err != nil && !vendorhttp.OutcomeUnknown(err) {
+		p.WriteSent = false // Passquare did not act on it
+		progressed(ctx, p)
 	}
-	card := lifecycle.Card{
-		AccountKey: in.AccountKey,
-		Number:     res.CardNumber,
-		Track:      res.CardTrack,
-		AppleURL:   res.CardURL,
-		GoogleURL:  res.CardGPayURL,
-		FormURL:    res.FormURL,
+	return res, err
+}
+
+// lookBack reads the customer back for what an earlier write left
+// (issuedBefore); found says whether it left anything, fresh is set when
+// Passquare holds no customer for the phone at all.
+func (a *Passquare) lookBack(ctx context.Context, in IssueCardInput, fresh *bool) (card lifecycle.Card, found bool, err error) {
+	existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
+	switch {
+	case vendorhttp.IsStatus(err, http.StatusNotFound):
+		*fresh = true
+		return lifecycle.Card{}, false, nil
+	case err != nil:
+		return lifecycle.Card{}, false, vendorFailure(err)
 	}
-	if card.Number == "" {
-		existing, err := a.Client.ReadCustomer(ctx, in.Holder.Phone, passquare.ReadOptions{Installs: true})
-		if err != nil {
-			return lifecycle.Card{}, vendorFailure(err)
-		}
-		held, ok := cardOf(in.AccountKey, existing)
-		card.Number, card.Track, card.Installed, card.Pending = held.Number, held.Track, held.Installed, !ok
+	*fresh = false
+	card, found = issuedBefore(in.AccountKey, existing)
+	return card, found, nil
+}
+
+// issueProgress is what an IssueCard attempt has done, in its heartbeat
+// details for the next attempt.
+type issueProgress struct {
+	// WriteSent: a user_create_or_update was sent whose answer did not
+	// arrive; the customer is read back before another is sent.
+	WriteSent bool `json:"writeSent"`
+	// Issued: user_create_or_update answered, with Card.
+	Issued bool           `json:"issued"`
+	Card   lifecycle.Card `json:"card"`
+}
+
+// issuedBefore finds what an earlier attempt's write left at Passquare: the
+// card it holds for this account, or, before the guest installs it, the
+// customer that write created with the account as its remoteId (the card
+// link was texted with it).
+func issuedBefore(key string, c *passquare.Customer) (lifecycle.Card, bool) {
+	if card, ok := cardOf(key, c); ok {
+		return card, true
 	}
-	activity.GetLogger(ctx).Info("wallet card issued", "account_key", in.AccountKey, "card_pending", card.Pending, "sms_sent", res.SMSSent.OK)
-	return card, nil
+	if c != nil && c.RemoteID != nil && *c.RemoteID == key {
+		return lifecycle.Card{AccountKey: key, Pending: true}, true
+	}
+	return lifecycle.Card{}, false
 }
 
 // PushBalanceInput is the balance to show on the guest's card.
@@ -112,22 +204,49 @@ type PushBalanceInput struct {
 // loyalty template) by its system "card modified" notification, so the
 // guest would never read the hotel's message. Both calls go through the
 // client's spacing, so they stay within Passquare's one request a second.
-// It sends the absolute balance, never a difference, so a retry after the
-// first call repeats a harmless write; the message is sent at least once.
+// It sends the absolute balance, never a difference, so sending it again
+// after a lost answer is harmless; an attempt that got its answer records
+// it in its heartbeat details, and the next attempt only pushes. The
+// message is sent at least once: a push whose answer was lost cannot be
+// looked for, and is sent again by the next attempt.
 func (a *Passquare) PushBalance(ctx context.Context, in PushBalanceInput) error {
 	if !passquare.ValidPhone(in.Phone) {
 		return invalidInput("the holder's phone is not E.164")
 	}
-	// A refusal inside a 200 answer ("success": false) arrives as an error too.
-	_, err := a.Client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{
-		Phone:      in.Phone,
-		CustomerID: in.AccountKey,
-		Balance:    &in.Balance,
-	})
-	if err != nil || in.Message == "" {
-		return vendorFailure(err)
+	p := &pushProgress{}
+	resume(ctx, p)
+	ctx = passquareCalls(ctx, func() any { return p })
+	if !p.BalanceSet {
+		// A refusal inside a 200 answer ("success": false) arrives as an error too.
+		_, err := a.Client.UserCreateOrUpdate(ctx, passquare.CustomerUpdate{
+			Phone:      in.Phone,
+			CustomerID: in.AccountKey,
+			Balance:    &in.Balance,
+		})
+		if err != nil {
+			return vendorFailure(err)
+		}
+		p.BalanceSet = true
+		progressed(ctx, p)
+	}
+	if in.Message == "" {
+		return nil
 	}
 	return vendorFailure(a.Client.PushToCard(ctx, in.Phone, in.Message))
+}
+
+// pushProgress is what a PushBalance attempt has done, in its heartbeat
+// details for the next attempt.
+type pushProgress struct {
+	BalanceSet bool `json:"balanceSet"` // Passquare answered the balance's write
+}
+
+// passquareCalls prepares an activity's ctx for its Passquare calls:
+// heartbeats with progress (vendorCalls), and the requests the Passquare
+// queue's rate counts for one activity, which in-call retries spend from
+// and never exceed.
+func passquareCalls(ctx context.Context, progress func() any) context.Context {
+	return passquare.WithRequestBudget(vendorCalls(ctx, progress), passquareCallsPerActivity)
 }
 
 // ReadCardInput asks Passquare for the card it holds for an account.
@@ -144,7 +263,7 @@ func (a *Passquare) ReadCard(ctx context.Context, in ReadCardInput) (lifecycle.C
 	if !passquare.ValidPhone(in.Phone) {
 		return lifecycle.Card{}, invalidInput("the holder's phone is not E.164")
 	}
-	existing, err := a.Client.ReadCustomer(ctx, in.Phone, passquare.ReadOptions{Installs: true})
+	existing, err := a.Client.ReadCustomer(passquareCalls(ctx, nil), in.Phone, passquare.ReadOptions{Installs: true})
 	if err != nil && !vendorhttp.IsStatus(err, http.StatusNotFound) {
 		return lifecycle.Card{}, vendorFailure(err)
 	}

@@ -96,7 +96,7 @@ func FromConfig(cfg *config.Group, tc client.Client, reg prometheus.Registerer, 
 		Passquare: &Passquare{
 			Client: passquare.New(passquare.Options{
 				AppKey: cfg.Passquare.AppKey.Value(), BaseURL: cfg.Passquare.BaseURL,
-				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing,
+				HTTP: httpClient, Metrics: metrics, Logger: logger, MinInterval: passquareSpacing, Retry: &vendorhttp.InActivity,
 				PacerWait: func(d time.Duration) { pacerWait.Observe(d.Seconds()) },
 			}),
 			TemplateUUID: cfg.Passquare.TemplateUUID,
@@ -202,7 +202,9 @@ const passquareSpacing = 1250 * time.Millisecond
 // passquareCallsPerActivity is the most requests one activity on the
 // Passquare queue sends: IssueCard's retry reads the customer, writes it
 // and, without a card number in the answer, reads it again; PushBalance
-// sends two.
+// sends two. Calls retried inside an activity spend from the same budget
+// (passquareCalls), never beyond it, so retries need no larger number:
+// raising it would slow every activity's queue for the sake of faults.
 const passquareCallsPerActivity = 3
 
 // PassquareRate is the Passquare task queue's rate, in activities per

@@ -373,6 +373,7 @@ func (a *account) push(ctx workflow.Context) {
 			Summary:                "Show the new balance on the guest's wallet card",
 			TaskQueue:              lifecycle.PassquareTaskQueue,
 			StartToCloseTimeout:    30 * time.Second,
+			HeartbeatTimeout:       passquareHeartbeat,
 			ScheduleToCloseTimeout: time.Hour,
 			RetryPolicy: &temporal.RetryPolicy{
 				InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumAttempts: 3,

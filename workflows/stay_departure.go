@@ -66,6 +66,7 @@ func (s *stay) confirmInstall(ctx workflow.Context) {
 		Summary:                "Ask Passquare whether the guest installed the card",
 		TaskQueue:              lifecycle.PassquareTaskQueue,
 		StartToCloseTimeout:    30 * time.Second,
+		HeartbeatTimeout:       passquareHeartbeat,
 		ScheduleToCloseTimeout: time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,

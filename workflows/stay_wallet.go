@@ -148,6 +148,13 @@ func withAccount(ctx workflow.Context, summary string) workflow.Context {
 	})
 }
 
+// passquareHeartbeat is the HeartbeatTimeout of every Passquare activity:
+// its calls beat before each request and every 5 s while a retry waits
+// (vendorhttp), and carry the activity's progress to its next attempt; below
+// the 30 s StartToClose, so that a worker that died is noticed sooner, and
+// well above one turn in the pacer (1.25 s) plus an answer.
+const passquareHeartbeat = 20 * time.Second
+
 // withPassquare sets the options of every Passquare call: its own
 // rate-limited task queue, where a call may wait its turn, retried with
 // backoff for up to a day; a refusal goes to staff at once.
@@ -156,6 +163,7 @@ func withPassquare(ctx workflow.Context, summary string) workflow.Context {
 		Summary:                summary,
 		TaskQueue:              lifecycle.PassquareTaskQueue,
 		StartToCloseTimeout:    30 * time.Second,
+		HeartbeatTimeout:       passquareHeartbeat,
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: 10 * time.Second, BackoffCoefficient: 2, MaximumInterval: 15 * time.Minute,

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/guestflow/guestflow/vendors/vendorhttp"
@@ -33,8 +34,15 @@ type Options struct {
 	// 429 to a second request within a second. It counts from the end of
 	// the previous call, so calls run one at a time. 0 means
 	// DefaultMinInterval, a negative value disables the spacing. It waits,
-	// it never retries.
+	// it never retries; a call retried (Retry) waits in it again.
 	MinInterval time.Duration
+	// Retry, when set, sends a call again after a transient fault inside
+	// the call (vendorhttp.InActivity for activities): every repeat waits
+	// its turn in the spacing like a first request, a 429's Retry-After is
+	// honoured, reads are repeated after any transient fault and writes
+	// only when Passquare cannot have acted (429, 503, never sent). Under
+	// a ctx from WithRequestBudget, repeats only spend what is left of it.
+	Retry *vendorhttp.Backoff
 	// PacerWait, when set, hears how long each request waited for its turn
 	// (guestflow_passquare_pacer_wait_seconds): a wait longer than
 	// MinInterval means requests queue inside the process.
@@ -65,6 +73,8 @@ func New(o Options) *Client {
 			Metrics:     o.Metrics,
 			Logger:      o.Logger,
 			DecodeError: DecodeError,
+			Retry:       o.Retry,
+			MayRepeat:   BudgetLeft,
 		},
 	}
 	switch {
@@ -73,14 +83,56 @@ func New(o Options) *Client {
 	case o.MinInterval > 0:
 		c.pace = newPacer(o.MinInterval, o.PacerWait)
 	}
+	c.http.Turn = c.turn
 	return c
+}
+
+// turn is every request's place in the spacing, a repeat's as a first
+// one's, and spends one request of ctx's budget.
+func (c *Client) turn(ctx context.Context) (func(), error) {
+	if b, ok := ctx.Value(budgetKey{}).(*atomic.Int32); ok {
+		b.Add(-1)
+	}
+	if c.pace == nil {
+		return func() {}, nil
+	}
+	if err := c.pace.wait(ctx); err != nil {
+		return nil, err
+	}
+	return c.pace.done, nil
+}
+
+type budgetKey struct{}
+
+// WithRequestBudget returns ctx under which the client's calls send n
+// requests in all, first ones included, before a failed call is no longer
+// repeated: an activity on the Passquare queue passes what the queue's rate
+// counts for it, so repeats never make the group send more than the queue
+// allows. A first request is always sent; the budget only stops repeats.
+func WithRequestBudget(ctx context.Context, n int) context.Context {
+	b := &atomic.Int32{}
+	b.Store(int32(n))
+	return context.WithValue(ctx, budgetKey{}, b)
+}
+
+// BudgetLeft reports whether ctx's request budget, if any, allows one more
+// request.
+func BudgetLeft(ctx context.Context) bool {
+	b, ok := ctx.Value(budgetKey{}).(*atomic.Int32)
+	return !ok || b.Load() > 0
 }
 
 // post sends one documented method. endpoint is the route for metrics and
 // errors ("POST /crm/read_customer"). A 2xx answer that says no in its body is
 // returned as a refusal, never decoded as an empty success.
 func (c *Client) post(ctx context.Context, endpoint string, body, out any) error {
-	return c.send(ctx, endpoint, body, out, true)
+	return c.send(ctx, endpoint, body, out, true, false)
+}
+
+// read is post for a method that changes nothing at Passquare, so it is
+// repeated after any transient fault, even one whose answer was lost.
+func (c *Client) read(ctx context.Context, endpoint string, body, out any) error {
+	return c.send(ctx, endpoint, body, out, true, true)
 }
 
 // send is post with the in-body refusal check optional, for read_customer,
@@ -89,13 +141,14 @@ func (c *Client) post(ctx context.Context, endpoint string, body, out any) error
 // retryable, the vendor's message for staff); an answer not in the
 // documented form is a *vendorhttp.AnswerError naming what could not be
 // read. Both carry the request id.
-func (c *Client) send(ctx context.Context, endpoint string, body, out any, checkRefusal bool) error {
+func (c *Client) send(ctx context.Context, endpoint string, body, out any, checkRefusal, idempotent bool) error {
 	call := vendorhttp.Call{
-		Method:   http.MethodPost,
-		Endpoint: endpoint,
-		Path:     strings.TrimPrefix(endpoint, "POST "),
-		Body:     body,
-		Out:      out,
+		Method:     http.MethodPost,
+		Endpoint:   endpoint,
+		Path:       strings.TrimPrefix(endpoint, "POST "),
+		Body:       body,
+		Out:        out,
+		Idempotent: idempotent,
 	}
 	if checkRefusal {
 		call.Inspect = func(h http.Header, raw []byte) error {
@@ -105,12 +158,6 @@ func (c *Client) send(ctx context.Context, endpoint string, body, out any, check
 			}
 			return nil
 		}
-	}
-	if c.pace != nil {
-		if err := c.pace.wait(ctx); err != nil {
-			return &vendorhttp.Error{Vendor: Vendor, Endpoint: endpoint, Err: err}
-		}
-		defer c.pace.done()
 	}
 	return c.http.Do(ctx, call)
 }

@@ -141,7 +141,7 @@ func (c *Client) ReadCustomer(ctx context.Context, phone string, o ReadOptions) 
 		Error    json.RawMessage `json:"error"`
 	}
 	// No in-body refusal check: {"success": false} here means no customer.
-	if err := c.send(ctx, endpoint, body, &out, false); err != nil {
+	if err := c.send(ctx, endpoint, body, &out, false, true); err != nil {
 		return nil, err
 	}
 	if out.Customer.c == nil {

@@ -41,7 +41,7 @@ func (c *Client) ReadCustomers(ctx context.Context, q CustomersQuery) ([]string,
 	var out struct {
 		Customers []string `json:"customers"` // phones, as documented
 	}
-	if err := c.post(ctx, "POST /crm/read_customers", body, &out); err != nil {
+	if err := c.read(ctx, "POST /crm/read_customers", body, &out); err != nil {
 		return nil, err
 	}
 	return out.Customers, nil

@@ -35,7 +35,7 @@ func (c *Client) Status(ctx context.Context) (*AccountStatus, error) {
 	body := struct {
 		AppKey string `json:"app_key"`
 	}{c.appKey}
-	if err := c.post(ctx, "POST /status", body, &out); err != nil {
+	if err := c.read(ctx, "POST /status", body, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -12,8 +12,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -238,4 +241,24 @@ func (w *Window) Allow(key string) time.Duration {
 	}
 	w.seen[key] = append(kept, now)
 	return 0
+}
+
+// LoseAnswers serves h but drops the connection after the vendor has
+// answered the first times calls whose path ends in path: the lost answer
+// of a call the vendor acted on, which its caller must not take for a call
+// that never arrived.
+func LoseAnswers(h http.Handler, path string, times int32) http.Handler {
+	var lost atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, path) || lost.Add(1) > times {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r) // the vendor acts...
+		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer never arrives
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+	})
 }

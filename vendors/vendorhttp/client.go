@@ -39,9 +39,16 @@ type Client struct {
 	DecodeError ErrorDecoder  // nil keeps only status and headers
 	// Retry, when set, tries a call again after a transient fault, inside
 	// Do (see the package doc for which calls). nil sends each call once:
-	// programs that retry around their calls themselves, and Passquare,
-	// whose queue's rate counts the requests of each activity.
+	// programs that retry around their calls themselves.
 	Retry *Backoff
+	// Turn, when set, is taken before every request, a first one or a
+	// repeat, and released (done) when its answer is in: a vendor that
+	// counts requests per second (Passquare) paces them all in one place.
+	Turn func(ctx context.Context) (done func(), err error)
+	// MayRepeat, when set, is asked before a failed call is sent again;
+	// false leaves the failure to the caller: Passquare's queue counts a
+	// fixed number of requests per activity, and repeats spend from them.
+	MayRepeat func(ctx context.Context) bool
 }
 
 // Call is one request. Endpoint names the route for metrics, logs and
@@ -79,13 +86,13 @@ type Call struct {
 // Do as far as the call allows (Idempotent, NotReplayable).
 func (cl *Client) Do(ctx context.Context, c Call) error {
 	if cl.Retry == nil || c.NotReplayable {
-		heartbeat(ctx)
-		return cl.once(ctx, c)
+		return cl.send(ctx, c)
 	}
-	again := func(ve *Error) bool { return ve.transient() && (c.Idempotent || ve.Unseen()) }
+	again := func(ve *Error) bool {
+		return ve.transient() && (c.Idempotent || ve.Unseen()) && (cl.MayRepeat == nil || cl.MayRepeat(ctx))
+	}
 	return cl.Retry.run(ctx, func(ctx context.Context) error {
-		heartbeat(ctx)
-		return cl.once(ctx, c)
+		return cl.send(ctx, c)
 	}, again, func(err error, wait time.Duration) {
 		reason := retryReason(err)
 		cl.Metrics.retried(cl.Vendor, c.Endpoint, reason)
@@ -107,6 +114,19 @@ func retryReason(err error) string {
 		return "timeout"
 	}
 	return "error"
+}
+
+// send sends the call one time once it has its Turn.
+func (cl *Client) send(ctx context.Context, c Call) error {
+	heartbeat(ctx)
+	if cl.Turn != nil {
+		done, err := cl.Turn(ctx)
+		if err != nil {
+			return &Error{Vendor: cl.Vendor, Endpoint: c.Endpoint, Err: err} // not sent
+		}
+		defer done()
+	}
+	return cl.once(ctx, c)
 }
 
 // once sends the call one time.

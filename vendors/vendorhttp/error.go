@@ -10,7 +10,9 @@
 // (Call.Idempotent), and any call the vendor cannot have acted on (429,
 // 503, or a request that never left). A write whose answer was lost comes
 // back to its caller, which looks before it writes again (OutcomeUnknown).
-// A NotReplayable call is never repeated. Every retry is counted
+// A NotReplayable call is never repeated. A vendor that counts requests
+// per second takes every request, a repeat as a first one, through its
+// Client.Turn, and may stop repeats (Client.MayRepeat). Every retry is counted
 // (guestflow_vendor_call_retries_total); the Temporal retry of the activity
 // stays the answer to a longer outage.
 package vendorhttp
