@@ -71,7 +71,7 @@ func TestUpdateMewsAfterLostAnswersAddsNothingTwice(t *testing.T) {
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			sb := mewssandbox.New(mewssandbox.Options{ClientToken: mewsClientToken, AccessTokens: []string{mewsAccess}})
-			a := newMews(t, sandboxkit.LoseAnswers(sb, tc.path, 1))
+			a := newMews(t, sandboxkit.LoseAnswersOn(sb, tc.path, 1))
 
 			res, err := runUpdateMews(t, a, mewsInput())
 			if err != nil {

@@ -163,7 +163,7 @@ func paths(sb *pqsandbox.Server) []string {
 // created (the card comes at install), and the guest is texted once.
 func TestIssueCardAfterALostAnswerTextsOnce(t *testing.T) {
 	a, sb := passquareBehind(t, pqsandbox.Options{CardsAtInstall: true}, &fastRetries,
-		func(h http.Handler) http.Handler { return sandboxkit.LoseAnswers(h, "/crm/user_create_or_update", 1) })
+		func(h http.Handler) http.Handler { return sandboxkit.LoseAnswersOn(h, "/crm/user_create_or_update", 1) })
 	a.FormLink, a.SMSText = "https://form.passquare.com/0000", "Your card: %link%"
 	const phone = "+420777000444"
 

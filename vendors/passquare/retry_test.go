@@ -91,7 +91,7 @@ func TestADroppedReadIsRetried(t *testing.T) {
 	_, err := e.client.UserCreateOrUpdate(context.Background(), ludmila())
 	require.NoError(t, err)
 	e.sb.Recorder().Reset()
-	c, reg := retrying(t, sandboxkit.LoseAnswers(e.sb, "/crm/read_customer", 1))
+	c, reg := retrying(t, sandboxkit.LoseAnswersOn(e.sb, "/crm/read_customer", 1))
 
 	got, err := c.ReadCustomer(context.Background(), ludmila().Phone, passquare.ReadOptions{})
 	require.NoError(t, err)
@@ -122,7 +122,7 @@ func TestA429IsRetriedAfterItsRetryAfter(t *testing.T) {
 // the caller learns the outcome is unknown and looks before writing.
 func TestALostWriteAnswerIsNotRepeated(t *testing.T) {
 	e := newEnv(t, sandbox.Options{}, "expert")
-	c, reg := retrying(t, sandboxkit.LoseAnswers(e.sb, "/crm/user_create_or_update", 1))
+	c, reg := retrying(t, sandboxkit.LoseAnswersOn(e.sb, "/crm/user_create_or_update", 1))
 
 	_, err := c.UserCreateOrUpdate(context.Background(), ludmila())
 	require.Error(t, err)

@@ -16,6 +16,9 @@ import (
 // so a caller that retries sees the effect of its first attempt.
 type LoseAnswers struct {
 	IsWrite func(r *http.Request) bool
+	// Max bounds the answers lost in all; 0 loses the first of every
+	// distinct write.
+	Max int
 
 	mu   sync.Mutex
 	seen map[[32]byte]bool
@@ -40,7 +43,7 @@ func (l *LoseAnswers) Wrap(h http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		key := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
 		l.mu.Lock()
-		first := !l.seen[key]
+		first := !l.seen[key] && (l.Max == 0 || l.lost < l.Max)
 		if first {
 			if l.seen == nil {
 				l.seen = map[[32]byte]bool{}

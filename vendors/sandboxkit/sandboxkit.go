@@ -12,11 +12,9 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -243,22 +241,11 @@ func (w *Window) Allow(key string) time.Duration {
 	return 0
 }
 
-// LoseAnswers serves h but drops the connection after the vendor has
+// LoseAnswersOn serves h but drops the connection after the vendor has
 // answered the first times calls whose path ends in path: the lost answer
 // of a call the vendor acted on, which its caller must not take for a call
 // that never arrived.
-func LoseAnswers(h http.Handler, path string, times int32) http.Handler {
-	var lost atomic.Int32
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, path) || lost.Add(1) > times {
-			h.ServeHTTP(w, r)
-			return
-		}
-		h.ServeHTTP(httptest.NewRecorder(), r) // the vendor acts...
-		if hj, ok := w.(http.Hijacker); ok {   // ...and the answer never arrives
-			if conn, _, err := hj.Hijack(); err == nil {
-				conn.Close()
-			}
-		}
-	})
+func LoseAnswersOn(h http.Handler, path string, times int) http.Handler {
+	l := &LoseAnswers{IsWrite: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, path) }, Max: times}
+	return l.Wrap(h)
 }
