@@ -110,9 +110,10 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 		p.CustomerReady = true
 		progressed(ctx, p)
 		logger.Info("Mews customer ready", "mews_customer_id", customer.ID, "added", p.Result.CustomerAdded, "fields_filled", p.Result.FieldsFilled)
-	} else if p.Result.CustomerAdded && !p.DocumentAddSent {
-		docsKnown = true // added by an earlier attempt, and no document sent to it since
 	}
+	// A resumed attempt reads the customer's documents even when the last
+	// progress says no add was sent: heartbeats are throttled, so an add
+	// sent just before a crash may not be recorded.
 
 	want := documentOf(p.Result.CustomerID, docType, in.Document)
 	for {
@@ -124,7 +125,8 @@ func (a *Mews) UpdateMews(ctx context.Context, in UpdateMewsInput) (UpdateMewsRe
 		}
 		if existing := matchDocument(docs, want); existing != nil {
 			p.Result.DocumentID = existing.ID
-			if p.DocumentAddSent && sameDocument(*existing, want) {
+			// A document on a customer guestflow added is one guestflow sent.
+			if (p.DocumentAddSent || p.Result.CustomerAdded) && sameDocument(*existing, want) {
 				p.Result.DocumentAdded = true // the add whose answer was lost
 				return p.Result, nil
 			}
