@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/guestflow/guestflow/lifecycle"
 	"github.com/guestflow/guestflow/scenario"
+	pqsandbox "github.com/guestflow/guestflow/vendors/passquare/sandbox"
 )
 
 // row is one scenario's line of the table. Every loss and duplicate
@@ -245,7 +248,7 @@ func (st *stack) wrongBalances(ctx context.Context, r *row, day *scenario.Day, h
 		if card == "" {
 			continue // counted as lost
 		}
-		res, err := st.sandboxes.Passquare.ReadBalance(ctx, phone, card)
+		res, err := st.readBalance(ctx, phone, card)
 		switch {
 		case err != nil || res.Status != 200 || res.Balance == nil:
 			wrong++
@@ -256,4 +259,25 @@ func (st *stack) wrongBalances(ctx context.Context, r *row, day *scenario.Day, h
 		}
 	}
 	return wrong
+}
+
+// readBalance asks as Passquare does: a 503 (the webhook's Temporal busy
+// or down) is asked again after its Retry-After, a few times, so a busy
+// machine is not counted as a wrong balance.
+func (st *stack) readBalance(ctx context.Context, phone, card string) (pqsandbox.HookResult, error) {
+	for try := 1; ; try++ {
+		res, err := st.sandboxes.Passquare.ReadBalance(ctx, phone, card)
+		if err != nil || res.Status != http.StatusServiceUnavailable || try == 5 {
+			return res, err
+		}
+		wait := time.Second
+		if secs, perr := strconv.Atoi(res.RetryAfter); perr == nil && secs > 0 && secs <= 10 {
+			wait = time.Duration(secs) * time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return res, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
